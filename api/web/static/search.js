@@ -308,11 +308,13 @@ async function showIndex(signal) {
   }
   const nodes = [h('h2', {}, '事業の一覧'),
     h('p', { class: 'lead' }, '市の重要度が高い事務事業です。事業名を選ぶと、目的・目標・現状・課題・事業内容を読めます。')];
+  const grid = h('div', { class: 'division-grid' });
   for (const [division, list] of byDivision) {
-    nodes.push(h('h3', { class: 'index-division' }, division));
-    nodes.push(h('ul', { class: 'project-index' }, list.map((p) =>
-      h('li', {}, h('a', { href: projectHref(p.id) }, p.name || p.id)))));
+    grid.append(h('section', { class: 'division-card' },
+      h('h3', {}, division),
+      h('ul', {}, list.map((p) => h('li', {}, h('a', { href: projectHref(p.id) }, p.name || p.id))))));
   }
+  nodes.push(grid);
   if (!projects.length) nodes.push(h('p', {}, '登録されている事業はありません。'));
   replaceChildren(area, nodes);
 }
