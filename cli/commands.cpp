@@ -1,0 +1,206 @@
+#include "commands.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "koe/indexer/analyzer.hpp"
+#include "koe/indexer/corpus.hpp"
+#include "koe/indexer/error.hpp"
+#include "koe/indexer/index_builder.hpp"
+#include "koe/indexer/section_record.hpp"
+
+namespace koe::cli {
+namespace {
+
+int g_exit = 0;
+
+struct Common {
+  std::string dicdir;
+  std::string dictionaries;
+};
+
+AnalyzerOptions analyzer_options(const Common& c) {
+  auto o = default_analyzer_options();
+  if (!c.dicdir.empty()) o.dicdir = c.dicdir;
+  if (!c.dictionaries.empty()) o.dictionaries = c.dictionaries;
+  return o;
+}
+
+void add_analyzer_flags(CLI::App* cmd, Common& c) {
+  cmd->add_option("--dicdir", c.dicdir, "MeCab system dictionary directory")->envname("KOE_DICDIR");
+  cmd->add_option("--dictionaries", c.dictionaries, "koe's compiled dictionaries/ directory")->envname("KOE_DICTIONARIES");
+}
+
+/// Runs a command body, turning koe's errors into a message on stderr and exit code 1.
+template <class F>
+void guarded(F&& body) {
+  try {
+    body();
+  } catch (const Error& e) {
+    std::cerr << "koe: " << e.what() << "\n";
+    g_exit = 1;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "koe: index error: " << e.get_description() << "\n";
+    g_exit = 1;
+  }
+}
+
+std::vector<std::filesystem::path> as_paths(const std::vector<std::string>& v) {
+  return {v.begin(), v.end()};
+}
+
+void register_corpus(CLI::App& app) {
+  auto* corpus = app.add_subcommand("corpus", "Read plan documents: dump their sections or check them");
+  corpus->require_subcommand(1);
+
+  static std::vector<std::string> dump_paths{"corpus"};
+  auto* dump = corpus->add_subcommand("dump", "Print one JSON object per section, one per line");
+  dump->add_option("PATH", dump_paths, "plan documents (*.tsv) or directories")->capture_default_str();
+  dump->callback([] {
+    guarded([] {
+      auto load = load_corpus(as_paths(dump_paths));
+      for (const auto& doc : load.documents)
+        for (const auto& r : section_records(doc.department)) {
+          auto j = r.to_json();
+          nlohmann::json out{{"department", j["department"]}, {"project_id", j["project_id"]},
+                             {"project", j["project"]},       {"division", j["division"]},
+                             {"kind", j["kind"]},             {"label", j["label"]},
+                             {"text", j["text"]},             {"items", j["items"]},
+                             {"source", j["source"]}};
+          std::cout << out.dump() << "\n";
+        }
+      for (const auto& e : load.errors) std::cerr << "koe: " << e << "\n";
+      if (!load.errors.empty()) g_exit = 1;
+    });
+  });
+
+  static std::vector<std::string> check_paths{"corpus"};
+  auto* check = corpus->add_subcommand("check", "Summarize each document (projects, sections, warnings); exit 1 on errors");
+  check->add_option("PATH", check_paths, "plan documents (*.tsv) or directories")->capture_default_str();
+  check->callback([] {
+    guarded([] {
+      const auto files = find_plan_files(as_paths(check_paths));
+      std::size_t errors = 0;
+      for (const auto& f : files) {
+        try {
+          auto doc = parse_plan_file(f);
+          const auto& d = doc.department;
+          std::cout << f.string() << ": " << d.name << " (id " << d.doc_id
+                    << (d.fiscal_year.empty() ? "" : ", fiscal year " + d.fiscal_year) << "): " << d.projects.size()
+                    << " projects, " << section_records(d).size() << " sections, " << doc.warnings.size()
+                    << " warnings\n";
+          for (const auto& w : doc.warnings) std::cout << "  warning: " << w.file << ":" << w.line << ": " << w.message << "\n";
+        } catch (const Error& e) {
+          ++errors;
+          std::cout << "  error: " << e.what() << "\n";
+        }
+      }
+      if (files.empty()) {
+        std::cout << "no plan documents (*.tsv) found\n";
+        g_exit = 1;
+      }
+      std::cout << files.size() << " documents, " << errors << " with errors\n";
+      if (errors) g_exit = 1;
+    });
+  });
+}
+
+void register_analyze(CLI::App& app) {
+  static Common common;
+  static bool json = false;
+  static std::string text;
+  auto* cmd = app.add_subcommand("analyze", "Show how koe normalizes and splits a text into terms");
+  cmd->add_flag("--json", json, "print JSON");
+  cmd->add_option("TEXT", text, "text to analyze; - reads standard input")->required();
+  add_analyzer_flags(cmd, common);
+  cmd->callback([] {
+    guarded([] {
+      std::string input = text;
+      if (input == "-") {
+        std::ostringstream buf;
+        buf << std::cin.rdbuf();
+        input = buf.str();
+      }
+      Analyzer analyzer(analyzer_options(common));
+      const auto a = analyzer.analyze(input);
+      if (json) {
+        nlohmann::json terms = nlohmann::json::array();
+        for (const auto& t : a.terms)
+          terms.push_back({{"term", t.text},
+                           {"kind", std::string(term_kind_name(t.kind))},
+                           {"reading", t.reading},
+                           {"pos", t.pos},
+                           {"position", t.position},
+                           {"start", t.begin},
+                           {"end", t.end},
+                           {"original", input.substr(t.begin, t.end - t.begin)},
+                           {"part", t.part},
+                           {"affix", t.affix},
+                           {"stop", t.stop}});
+        std::cout << nlohmann::json{{"normalized", a.normalized.text}, {"terms", terms}}.dump(2) << "\n";
+        return;
+      }
+      std::cout << "normalized: " << a.normalized.text << "\n";
+      for (const auto& t : a.terms) {
+        std::cout << "  " << t.position << "\t" << term_kind_name(t.kind) << "\t" << t.text;
+        if (!t.reading.empty() && t.kind != TermKind::reading) std::cout << "\t[" << t.reading << "]";
+        std::cout << "\t@" << t.begin << "-" << t.end << " «" << input.substr(t.begin, t.end - t.begin) << "»";
+        if (t.part) std::cout << " part";
+        if (t.affix) std::cout << " affix";
+        if (t.stop) std::cout << " stop";
+        std::cout << "\n";
+      }
+    });
+  });
+}
+
+void register_index(CLI::App& app) {
+  static Common common;
+  static std::vector<std::string> corpus{"corpus"};
+  static std::string db;
+  auto* cmd = app.add_subcommand("index", "Build or update the index from the corpus");
+  cmd->add_option("--corpus", corpus, "plan documents or directories")->capture_default_str();
+  cmd->add_option("--db", db, "index directory")->required();
+  add_analyzer_flags(cmd, common);
+  cmd->callback([] {
+    guarded([] {
+      Analyzer analyzer(analyzer_options(common));
+      const bool tty = isatty(STDERR_FILENO);
+      ProgressFn progress;
+      if (tty)
+        progress = [](std::size_t done, std::size_t total) {
+          if (total < 2000 || (done % 200 != 0 && done != total)) return;
+          const int width = 40;
+          const int filled = static_cast<int>(width * done / total);
+          std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/"
+                    << total << " sections" << (done == total ? "\n" : "") << std::flush;
+        };
+      auto s = build_index(analyzer, {as_paths(corpus), db}, progress);
+      for (const auto& w : s.warnings) std::cerr << "koe: warning: " << w.file << ":" << w.line << ": " << w.message << "\n";
+      for (const auto& e : s.errors) std::cerr << "koe: " << e << " (its previous sections are kept)\n";
+      std::printf(
+          "indexed %zu documents (%zu changed, %zu removed): %zu projects, %zu sections, %zu terms, %zu postings, "
+          "%.2f s%s\n",
+          s.documents, s.documents_changed, s.documents_removed, s.projects, s.sections, s.terms, s.postings,
+          s.seconds, s.committed ? "" : " (index unchanged)");
+      if (!s.errors.empty()) g_exit = 1;
+    });
+  });
+}
+
+}  // namespace
+
+void register_commands(CLI::App& app) {
+  register_corpus(app);
+  register_analyze(app);
+  register_index(app);
+}
+
+int exit_code() { return g_exit; }
+
+}  // namespace koe::cli

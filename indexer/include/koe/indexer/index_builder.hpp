@@ -1,0 +1,54 @@
+/// @file index_builder.hpp
+/// @brief Builds and updates the Xapian index from the corpus, one document per section.
+#pragma once
+
+#include <xapian.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "koe/indexer/analyzer.hpp"
+#include "koe/indexer/plan_parser.hpp"
+#include "koe/indexer/section_record.hpp"
+
+namespace koe {
+
+struct IndexOptions {
+  std::vector<std::filesystem::path> corpus;
+  std::filesystem::path db;
+};
+
+struct IndexSummary {
+  std::size_t documents = 0;          ///< plan documents read
+  std::size_t documents_changed = 0;  ///< added or replaced
+  std::size_t documents_removed = 0;
+  std::size_t projects = 0;
+  std::size_t sections = 0;           ///< sections in the index after the run
+  std::size_t terms = 0;              ///< distinct terms in the index
+  std::size_t postings = 0;           ///< total term occurrences
+  std::uint64_t text_bytes = 0;       ///< bytes of section text analyzed this run
+  double seconds = 0;
+  bool committed = false;             ///< false when nothing changed (the revision stays)
+  std::vector<std::string> errors;    ///< documents that could not be read (kept as before)
+  std::vector<ParseWarning> warnings;
+};
+
+/// Called as sections are indexed: (done, total).
+using ProgressFn = std::function<void(std::size_t, std::size_t)>;
+
+/// Adds one section to a Xapian document: positional words and compounds, readings,
+/// bigrams, the boolean filter terms and value slots of schema.hpp, and the record as data.
+Xapian::Document make_document(const Analyzer& analyzer, const SectionRecord& record);
+
+/// Brings the index at `options.db` in line with the corpus in one transaction: unchanged
+/// documents are left alone, changed ones replace their sections by stable id, removed ones
+/// disappear, and an unreadable one keeps its previous sections. Readers never see a half
+/// update.
+IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress = {});
+
+/// A fingerprint of everything that changes what analysis produces (dictionaries, schema).
+std::string analysis_fingerprint(const AnalyzerOptions& options);
+
+}  // namespace koe

@@ -1,0 +1,36 @@
+/// @file lexicon.hpp
+/// @brief koe's word lists from dictionaries/: stop words, spelling variants, synonyms.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace koe {
+
+/// The text tables of dictionaries/, read as written (the analyzer normalizes the entries).
+/// Each loader throws Error naming the file and line of a bad entry.
+struct LexiconSource {
+  /// stopwords.txt: one word per line.
+  std::vector<std::string> stopwords;
+  /// variants.tsv: canonical spelling, then its variants (寄附 ← 寄付).
+  std::vector<std::vector<std::string>> variants;
+  /// synonyms.tsv: a group of interchangeable words per line.
+  std::vector<std::vector<std::string>> synonyms;
+
+  static LexiconSource load(const std::filesystem::path& dir);
+};
+
+/// The tables in term form, as the analyzer built them.
+struct Lexicon {
+  std::unordered_set<std::string> stopwords;
+  std::unordered_map<std::string, std::string> canonical;  ///< variant term → canonical term
+  /// Each group as term sequences (an entry of several terms is a phrase).
+  std::vector<std::vector<std::vector<std::string>>> synonym_groups;
+  /// Term (single-term entries and whole phrases joined) → the groups it belongs to.
+  std::unordered_map<std::string, std::vector<std::size_t>> synonym_index;
+};
+
+}  // namespace koe

@@ -1,0 +1,60 @@
+/// @file schema.hpp
+/// @brief The index schema: every term prefix, value slot, metadata key and weight, in one
+/// place. README.md's prefix table mirrors this file.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+#include "koe/indexer/plan.hpp"
+
+namespace koe::schema {
+
+/// Bumped whenever indexing changes what a document holds; an index of another version is
+/// rebuilt from the corpus.
+inline constexpr int kVersion = 1;
+
+// Free text (words and compounds) is unprefixed and positional (phrase search).
+inline constexpr std::string_view kReading = "R";      ///< katakana reading: Rフルサトノウゼイ
+inline constexpr std::string_view kBigram = "B";       ///< bigram of an unknown word
+inline constexpr std::string_view kSectionId = "Q";    ///< unique id: Q2026-shichokoshitsu-7-issues
+inline constexpr std::string_view kDepartment = "XD";  ///< XD市長公室
+inline constexpr std::string_view kProject = "XP";     ///< XP2026-shichokoshitsu-7
+inline constexpr std::string_view kDivision = "XV";    ///< XV広報プロモーション課
+inline constexpr std::string_view kKind = "XK";        ///< XKissues
+inline constexpr std::string_view kPolicy = "XS";      ///< 施策番号: XS5
+inline constexpr std::string_view kSubPolicy = "XT";   ///< 施策.細施策: XT5.2
+inline constexpr std::string_view kFiscalYear = "XY";  ///< XY2026
+inline constexpr std::string_view kDocument = "XF";    ///< source document id: XF2026-shichokoshitsu
+inline constexpr std::string_view kLevel = "XL";       ///< XLproject or XLdepartment
+
+/// Value slots (facets, collapsing, sorting).
+enum Slot : Xapian::valueno {
+  kSlotProject = 0,     ///< project id ("" for department sections)
+  kSlotDivision = 1,    ///< 事業実施課
+  kSlotKind = 2,        ///< section kind name
+  kSlotDepartment = 3,  ///< department name
+  kSlotPolicy = 4,      ///< 施策番号
+  kSlotFiscalYear = 5,  ///< fiscal year
+  kSlotDocument = 6,    ///< source document id
+};
+
+/// Metadata: "koe:schema" → kVersion; "koe:analysis" → fingerprint of the dictionaries;
+/// "koe:doc:<document id>" → fingerprint of the source file as last indexed.
+inline constexpr std::string_view kMetaSchema = "koe:schema";
+inline constexpr std::string_view kMetaAnalysis = "koe:analysis";
+inline constexpr std::string_view kMetaDocPrefix = "koe:doc:";
+
+/// Xapian refuses terms longer than 245 bytes; longer ones are cut (at a character boundary).
+inline constexpr std::size_t kMaxTermBytes = 240;
+
+/// How much a match in each kind of section says about a voice's project. The plan's own
+/// words for what it will do (事業内容, 課題) and its name weigh most; the 重視した点 line is
+/// a stock phrase shared by many projects.
+double kind_weight(SectionKind kind);
+
+std::string term(std::string_view prefix, std::string_view value);
+
+}  // namespace koe::schema

@@ -1,0 +1,211 @@
+#include "koe/indexer/analyzer.hpp"
+
+#include <unicode/uchar.h>
+
+#include "koe/indexer/error.hpp"
+#include "koe/indexer/mecab_tokenizer.hpp"
+#include "koe/indexer/utf8.hpp"
+
+namespace koe {
+namespace {
+
+enum class TokenClass { skip, content, verb, affix };
+
+/// True when the token holds a letter or digit; ipadic tags unknown ASCII symbols such as
+/// "(" as nouns, and a term made of punctuation only would match nothing useful.
+bool has_alnum(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();)
+    if (u_isalnum(static_cast<UChar32>(utf8::next(s, i)))) return true;
+  return false;
+}
+
+TokenClass classify(const MecabToken& t) {
+  if (!has_alnum(t.surface)) return TokenClass::skip;
+  if (t.pos1 == "名詞") {
+    if (t.pos2 == "非自立" || t.pos2 == "代名詞" || t.pos2 == "特殊") return TokenClass::skip;
+    if (t.pos2 == "接尾" || t.pos2 == "数") return TokenClass::affix;
+    return TokenClass::content;
+  }
+  if (t.pos1 == "接頭詞") return t.pos2 == "名詞接続" ? TokenClass::affix : TokenClass::skip;
+  if ((t.pos1 == "動詞" || t.pos1 == "形容詞") && t.pos2 == "自立") return TokenClass::verb;
+  if (t.pos1 == "記号" && t.pos2 == "アルファベット") return TokenClass::content;
+  if (t.unknown && t.pos1 != "記号") return TokenClass::content;
+  return TokenClass::skip;
+}
+
+bool has_non_ascii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return true;
+  return false;
+}
+
+std::string reading_of(const MecabToken& t) {
+  if (!t.reading.empty()) return t.reading;
+  if (utf8::is_kana_only(t.surface)) return utf8::to_katakana(t.surface);
+  return {};
+}
+
+}  // namespace
+
+std::string_view term_kind_name(TermKind kind) {
+  switch (kind) {
+    case TermKind::word: return "word";
+    case TermKind::compound: return "compound";
+    case TermKind::reading: return "reading";
+    case TermKind::bigram: return "bigram";
+  }
+  return "word";
+}
+
+AnalyzerOptions default_analyzer_options() {
+  AnalyzerOptions o;
+  o.dicdir = KOE_DEFAULT_DICDIR;
+  o.dictionaries = KOE_DEFAULT_DICTIONARIES;
+  return o;
+}
+
+Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
+  MecabOptions mo;
+  mo.dicdir = options.dicdir;
+  if (options.use_user_dictionary) mo.userdic = options.dictionaries / "koe-user.dic";
+  tokenizer_ = std::make_unique<MecabTokenizer>(mo);
+
+  const auto source = LexiconSource::load(options.dictionaries);
+  auto norm = [&](const std::string& s) { return normalizer_.normalize(s).text; };
+  for (const auto& row : source.variants)
+    for (std::size_t k = 1; k < row.size(); ++k) lexicon_.canonical[norm(row[k])] = norm(row[0]);
+  for (const auto& w : source.stopwords) lexicon_.stopwords.insert(canonical(norm(w)));
+  for (const auto& row : source.synonyms) {
+    std::vector<std::vector<std::string>> group;
+    for (const auto& entry : row) {
+      std::vector<std::string> seq;
+      for (const auto& t : analyze(entry).terms)
+        if (t.kind == TermKind::word) seq.push_back(t.text);
+      if (!seq.empty()) group.push_back(std::move(seq));
+    }
+    if (group.size() < 2) continue;
+    const std::size_t gi = lexicon_.synonym_groups.size();
+    for (const auto& seq : group) {
+      std::string key;
+      for (const auto& s : seq) key += s;
+      lexicon_.synonym_index[key].push_back(gi);
+    }
+    lexicon_.synonym_groups.push_back(std::move(group));
+  }
+}
+
+Analyzer::~Analyzer() = default;
+
+std::string Analyzer::canonical(const std::string& term) const {
+  auto it = lexicon_.canonical.find(term);
+  return it == lexicon_.canonical.end() ? term : it->second;
+}
+
+Analysis Analyzer::analyze(std::string_view text) const {
+  if (auto bad = utf8::find_invalid(text))
+    throw Error("invalid UTF-8 at byte offset " + std::to_string(*bad));
+  Analysis a;
+  a.normalized = normalizer_.normalize(text);
+  const auto tokens = tokenizer_->tokenize(a.normalized.text);
+  a.positions = static_cast<std::uint32_t>(tokens.size());
+
+  int group = 0;
+  auto make = [&](const MecabToken& t, std::uint32_t pos, TermKind kind, std::string term_text) {
+    Term term;
+    term.text = std::move(term_text);
+    term.kind = kind;
+    term.position = pos;
+    std::tie(term.begin, term.end) = a.normalized.to_original(t.begin, t.end);
+    term.group = group;
+    term.pos = t.pos1 + (t.pos2.empty() || t.pos2 == "*" ? "" : "," + t.pos2);
+    term.stop = lexicon_.stopwords.count(term.text) > 0;
+    return term;
+  };
+  auto add_bigrams = [&](const MecabToken& t, std::uint32_t pos) {
+    if (!t.unknown || !has_non_ascii(t.surface) || utf8::length(t.surface) < 3) return;
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < t.surface.size();) {
+      starts.push_back(i);
+      utf8::next(t.surface, i);
+    }
+    starts.push_back(t.surface.size());
+    for (std::size_t k = 0; k + 2 < starts.size(); ++k) {
+      Term b = make(t, pos, TermKind::bigram, std::string(t.surface.substr(starts[k], starts[k + 2] - starts[k])));
+      std::tie(b.begin, b.end) = a.normalized.to_original(t.begin + starts[k], t.begin + starts[k + 2]);
+      b.stop = false;
+      a.terms.push_back(std::move(b));
+    }
+  };
+
+  std::size_t i = 0;
+  while (i < tokens.size()) {
+    const auto cls = classify(tokens[i]);
+    if (cls == TokenClass::skip) {
+      ++i;
+      continue;
+    }
+    if (cls == TokenClass::verb) {
+      const auto& t = tokens[i];
+      Term w = make(t, static_cast<std::uint32_t>(i), TermKind::word, canonical(t.base));
+      w.reading = reading_of(t);
+      a.terms.push_back(w);
+      ++group;
+      ++i;
+      continue;
+    }
+    // A run of adjacent nouns, prefixes and suffixes forms a compound.
+    std::size_t j = i + 1;
+    while (j < tokens.size() && tokens[j].begin == tokens[j - 1].end) {
+      const auto c = classify(tokens[j]);
+      if (c != TokenClass::content && c != TokenClass::affix) break;
+      if (tokens[j].pos1 == "接頭詞" && j > i) break;  // a prefix starts the next compound
+      ++j;
+    }
+    bool any_content = false;
+    for (std::size_t k = i; k < j; ++k) any_content |= classify(tokens[k]) == TokenClass::content;
+    const bool compound = j - i >= 2 && any_content;
+    std::string compound_text, compound_reading;
+    bool reading_complete = true;
+    const std::size_t first_term = a.terms.size();
+    for (std::size_t k = i; k < j; ++k) {
+      const auto& t = tokens[k];
+      Term w = make(t, static_cast<std::uint32_t>(k), TermKind::word, canonical(t.base));
+      w.part = compound;
+      w.affix = classify(t) == TokenClass::affix;
+      w.reading = reading_of(t);
+      compound_text += w.text;
+      if (w.reading.empty()) reading_complete = false;
+      compound_reading += w.reading;
+      a.terms.push_back(w);
+      if (!w.affix && !w.reading.empty()) {
+        Term r = make(t, static_cast<std::uint32_t>(k), TermKind::reading, w.reading);
+        r.stop = w.stop;
+        a.terms.push_back(std::move(r));
+      }
+      add_bigrams(t, static_cast<std::uint32_t>(k));
+    }
+    if (compound) {
+      Term c;
+      c.text = canonical(compound_text);
+      c.kind = TermKind::compound;
+      c.position = static_cast<std::uint32_t>(i);
+      std::tie(c.begin, c.end) = a.normalized.to_original(tokens[i].begin, tokens[j - 1].end);
+      c.group = group;
+      c.pos = "名詞,複合";
+      c.stop = lexicon_.stopwords.count(c.text) > 0;
+      if (reading_complete) c.reading = compound_reading;
+      a.terms.insert(a.terms.begin() + static_cast<long>(first_term), c);
+      if (reading_complete && !compound_reading.empty()) {
+        Term r = c;
+        r.kind = TermKind::reading;
+        r.text = compound_reading;
+        a.terms.insert(a.terms.begin() + static_cast<long>(first_term) + 1, std::move(r));
+      }
+    }
+    ++group;
+    i = j;
+  }
+  return a;
+}
+
+}  // namespace koe

@@ -1,0 +1,182 @@
+#include "koe/indexer/index_builder.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "koe/indexer/corpus.hpp"
+#include "koe/indexer/error.hpp"
+#include "koe/indexer/schema.hpp"
+
+namespace koe {
+namespace {
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string hex(std::uint64_t v) {
+  std::ostringstream o;
+  o << std::hex << v;
+  return o.str();
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+void delete_document_sections(Xapian::WritableDatabase& db, const std::string& doc_id) {
+  db.delete_document(schema::term(schema::kDocument, doc_id));
+}
+
+}  // namespace
+
+std::string analysis_fingerprint(const AnalyzerOptions& options) {
+  std::uint64_t h = fnv1a("schema:" + std::to_string(schema::kVersion));
+  for (const char* f : {"koe-user.dic", "stopwords.txt", "variants.tsv", "synonyms.tsv"})
+    h = fnv1a(read_file(options.dictionaries / f), h);
+  h = fnv1a(options.dicdir.string(), h);
+  return hex(h);
+}
+
+Xapian::Document make_document(const Analyzer& analyzer, const SectionRecord& r) {
+  Xapian::Document doc;
+  const auto analysis = analyzer.analyze(r.text);
+  for (const auto& t : analysis.terms) {
+    switch (t.kind) {
+      case TermKind::word:
+      case TermKind::compound:
+        doc.add_posting(schema::term("", t.text), t.position + 1);
+        break;
+      case TermKind::reading:
+        doc.add_term(schema::term(schema::kReading, t.text));
+        break;
+      case TermKind::bigram:
+        doc.add_term(schema::term(schema::kBigram, t.text));
+        break;
+    }
+  }
+  doc.add_boolean_term(schema::term(schema::kSectionId, r.id));
+  doc.add_boolean_term(schema::term(schema::kDepartment, r.department));
+  doc.add_boolean_term(schema::term(schema::kKind, kind_name(r.kind)));
+  doc.add_boolean_term(schema::term(schema::kDocument, r.doc_id));
+  if (!r.fiscal_year.empty()) doc.add_boolean_term(schema::term(schema::kFiscalYear, r.fiscal_year));
+  if (r.project_id) {
+    doc.add_boolean_term(schema::term(schema::kLevel, "project"));
+    doc.add_boolean_term(schema::term(schema::kProject, *r.project_id));
+    if (!r.division.empty()) doc.add_boolean_term(schema::term(schema::kDivision, r.division));
+    if (!r.policy.empty()) doc.add_boolean_term(schema::term(schema::kPolicy, r.policy));
+    if (!r.policy.empty()) doc.add_boolean_term(schema::term(schema::kSubPolicy, r.policy + "." + r.sub_policy));
+  } else {
+    doc.add_boolean_term(schema::term(schema::kLevel, "department"));
+  }
+  doc.add_value(schema::kSlotProject, r.project_id.value_or(""));
+  doc.add_value(schema::kSlotDivision, r.division);
+  doc.add_value(schema::kSlotKind, std::string(kind_name(r.kind)));
+  doc.add_value(schema::kSlotDepartment, r.department);
+  doc.add_value(schema::kSlotPolicy, r.policy);
+  doc.add_value(schema::kSlotFiscalYear, r.fiscal_year);
+  doc.add_value(schema::kSlotDocument, r.doc_id);
+  doc.set_data(r.to_json().dump());
+  return doc;
+}
+
+IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  IndexSummary summary;
+
+  const auto files = find_plan_files(options.corpus);
+  struct Loaded {
+    ParsedDocument doc;
+    std::string fingerprint;
+  };
+  std::vector<Loaded> loaded;
+  std::set<std::string> seen_ids, failed_ids;
+  for (const auto& file : files) {
+    const auto identity = identify_document(file);
+    try {
+      const std::string content = read_file(file);
+      Loaded l{parse_plan(content, file.string(), identity), hex(fnv1a(content))};
+      if (!seen_ids.insert(l.doc.department.doc_id).second) {
+        summary.errors.push_back(file.string() + ":1: document id " + l.doc.department.doc_id +
+                                 " is already taken by another file; rename one of them");
+        continue;
+      }
+      summary.warnings.insert(summary.warnings.end(), l.doc.warnings.begin(), l.doc.warnings.end());
+      loaded.push_back(std::move(l));
+    } catch (const Error& e) {
+      summary.errors.push_back(e.what());
+      failed_ids.insert(identity.doc_id);
+    }
+  }
+  summary.documents = loaded.size();
+
+  std::filesystem::create_directories(options.db);
+  Xapian::WritableDatabase db(options.db.string(), Xapian::DB_CREATE_OR_OPEN);
+  const std::string fingerprint = analysis_fingerprint(analyzer.options()) + "/" + std::to_string(schema::kVersion);
+  const bool rebuild = db.get_metadata(std::string(schema::kMetaAnalysis)) != fingerprint;
+
+  std::size_t total_sections = 0;
+  std::vector<const Loaded*> todo;
+  for (const auto& l : loaded) {
+    const std::string key = std::string(schema::kMetaDocPrefix) + l.doc.department.doc_id;
+    if (!rebuild && db.get_metadata(key) == l.fingerprint) continue;
+    todo.push_back(&l);
+    total_sections += section_records(l.doc.department).size();
+  }
+  std::vector<std::string> removed;
+  for (auto it = db.metadata_keys_begin(std::string(schema::kMetaDocPrefix)); it != db.metadata_keys_end(std::string(schema::kMetaDocPrefix)); ++it) {
+    const std::string id = (*it).substr(schema::kMetaDocPrefix.size());
+    if (!seen_ids.count(id) && !failed_ids.count(id)) removed.push_back(id);
+  }
+
+  if (!todo.empty() || !removed.empty() || rebuild) {
+    db.begin_transaction();
+    try {
+      std::size_t done = 0;
+      for (const Loaded* l : todo) {
+        const auto& d = l->doc.department;
+        delete_document_sections(db, d.doc_id);
+        for (const auto& r : section_records(d)) {
+          db.replace_document(schema::term(schema::kSectionId, r.id), make_document(analyzer, r));
+          summary.text_bytes += r.text.size();
+          if (progress) progress(++done, total_sections);
+        }
+        db.set_metadata(std::string(schema::kMetaDocPrefix) + d.doc_id, l->fingerprint);
+        ++summary.documents_changed;
+      }
+      for (const auto& id : removed) {
+        delete_document_sections(db, id);
+        db.set_metadata(std::string(schema::kMetaDocPrefix) + id, "");
+        ++summary.documents_removed;
+      }
+      db.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
+      db.set_metadata(std::string(schema::kMetaAnalysis), fingerprint);
+      db.commit_transaction();
+      summary.committed = true;
+    } catch (...) {
+      db.cancel_transaction();
+      throw;
+    }
+  }
+
+  summary.sections = db.get_doccount();
+  summary.postings = db.get_total_length();
+  for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+    const auto c = static_cast<unsigned char>((*t)[0]);
+    if (c >= 'A' && c <= 'Z') continue;  // prefixed terms are not words
+    ++summary.terms;
+  }
+  for (auto t = db.allterms_begin(std::string(schema::kProject)); t != db.allterms_end(std::string(schema::kProject)); ++t)
+    ++summary.projects;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace koe
