@@ -81,7 +81,8 @@ function render(p, related) {
 
   const article = h('article', { class: 'project-main', 'aria-labelledby': 'project-title' },
     h('h1', { id: 'project-title' }, name), facts, body,
-    p.source ? h('p', { class: 'source' }, '出典：', String(p.source)) : null,
+    // Only the file name: a server-side path means nothing to a reader.
+    p.source ? h('p', { class: 'source' }, '出典：', String(p.source).split(/[\\/]/).pop()) : null,
     searchHere);
 
   done(h('div', { class: 'project-layout' }, article, relatedPanel(related)));
