@@ -23,7 +23,7 @@ chromium="${KOE_CHROMIUM:-/usr/bin/chromium}"
 [ -x "$chromium" ] || { echo "[web][run] no Chromium at $chromium (apt-get install -y chromium)" >&2; exit 2; }
 command -v node >/dev/null || { echo "[web][run] node is not installed" >&2; exit 2; }
 
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 
@@ -63,5 +63,5 @@ cd "$here"
 status=0
 KOE_BASE_URL="$base" KOE_SCREENSHOT_DIR="$out" \
   node --test --test-concurrency=1 --test-reporter=spec \
-  search.test.mjs project.test.mjs voice.test.mjs screenshots.test.mjs || status=$?
+  search.test.mjs project.test.mjs voice.test.mjs a11y.test.mjs screenshots.test.mjs || status=$?
 exit "$status"
