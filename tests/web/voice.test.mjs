@@ -37,6 +37,17 @@ test('the matched project links to its page', async () => {
   await page.getByRole('heading', { level: 1, name: 'ふるさと納税' }).waitFor();
 });
 
+test('Ctrl+Enter in the text area sends the voice, for clerks working from the keyboard', async () => {
+  const page = await newPage(browser);
+  await page.goto(url('/voice'));
+  const box = page.getByLabel('ご意見・ご要望の本文');
+  await box.fill('ふるさと納税の返礼品に地元の和菓子を加えてほしい');
+  await box.press('Control+Enter');
+  await page.getByRole('heading', { name: '振り分けの結果' }).waitFor();
+  // Focus moves to the result so a screen reader reads it next.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'result-heading');
+});
+
 test('an empty voice is caught at the field with a message', async () => {
   const page = await newPage(browser);
   await page.goto(url('/voice'));
