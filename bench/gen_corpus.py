@@ -132,6 +132,30 @@ def harvest(source):
     return pools
 
 
+def load_tail(dicdir, limit=60000):
+    """Common nouns from MeCab's ipadic sources, most common (lowest word cost)
+    first, for a Zipf-distributed long tail: without it every document would
+    reuse the real document's few thousand words and the vocabulary would not
+    grow with the corpus as real text does (Heaps' law)."""
+    words = {}
+    for fn in ("Noun.csv", "Noun.verbal.csv"):
+        path = os.path.join(dicdir, fn)
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="euc_jp", errors="replace") as f:
+            for line in f:
+                parts = line.split(",")
+                if len(parts) < 4 or "\ufffd" in parts[0]:
+                    continue
+                w = parts[0]
+                if KANJI_RUN.fullmatch(w):
+                    cost = int(parts[3])
+                    if w not in words or cost < words[w]:
+                        words[w] = cost
+    ranked = sorted(words, key=lambda w: (words[w], w))[:limit]
+    return ranked
+
+
 def default_source():
     cands = [os.path.join(HERE, "..", "corpus", "2026", "shichokoshitsu.tsv")]
     cands += sorted(glob.glob("/work/shared/corpus/*.txt"))
@@ -142,7 +166,15 @@ def default_source():
 
 
 class Gen:
-    def __init__(self, pools, seed, real_source=None):
+    def __init__(self, pools, seed, real_source=None, tail=None):
+        self.tail = tail or []
+        if self.tail:
+            # Zipf weights 1/rank: cumulative for random.choices
+            acc, cum = 0.0, []
+            for r in range(1, len(self.tail) + 1):
+                acc += 1.0 / r
+                cum.append(acc)
+            self.tail_cum = cum
         self.real_text = None
         if real_source:
             with open(real_source, encoding="utf-8", newline="") as f:
@@ -172,11 +204,13 @@ class Gen:
     # ---- text mutation ------------------------------------------------------
     def noun(self, rng, theme):
         r = rng.random()
-        if r < 0.55:
+        if r < 0.45:
             return rng.choice(theme)
-        if r < 0.85:
+        if r < 0.70:
             return rng.choice(self.real_nouns)
-        return rng.choice(self.all_theme)
+        if r < 0.75 or not self.tail:
+            return rng.choice(self.all_theme)
+        return rng.choices(self.tail, cum_weights=self.tail_cum)[0]
 
     def mutate(self, rng, text, theme, rate, at_end=False):
         def swap(m):
@@ -325,12 +359,18 @@ def main(argv=None):
     ap.add_argument("--source", default=None, help="real plan document to draw text from")
     ap.add_argument("--no-real", action="store_true",
                     help="do not emit the real document as document 0 (<first year>/shichokoshitsu.tsv)")
+    ap.add_argument("--tail-dic", default="/usr/share/mecab/dic/ipadic",
+                    help="ipadic CSV directory for the long-tail noun vocabulary ('' to disable)")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     if a.projects_per_doc is not None and not 1 <= a.projects_per_doc <= 99:
         ap.error("--projects-per-doc must be in 1..99")
     src = a.source or default_source()
-    gen = Gen(harvest(src), a.seed, None if a.no_real else src)
+    tail = load_tail(a.tail_dic) if a.tail_dic else []
+    if a.tail_dic and not tail:
+        print(f"gen_corpus: no nouns under {a.tail_dic}; long-tail vocabulary disabled "
+              "(install mecab-ipadic for the documented term statistics)", file=sys.stderr)
+    gen = Gen(harvest(src), a.seed, None if a.no_real else src, tail)
     t0 = time.time()
     total = docs = nbytes = 0
     made_dirs = set()
@@ -349,7 +389,8 @@ def main(argv=None):
     dt = time.time() - t0
     if not a.quiet:
         print(f"gen_corpus: {docs} documents, {total} sections, {nbytes / 1e6:.1f} MB "
-              f"in {dt:.1f} s -> {a.out} (seed {a.seed}, source {os.path.basename(src)})",
+              f"in {dt:.1f} s -> {a.out} (seed {a.seed}, source {os.path.basename(src)}, "
+              f"tail nouns {len(tail)})",
               file=sys.stderr)
     print(f"documents={docs} sections={total} bytes={nbytes} seconds={dt:.2f}")
 

@@ -15,7 +15,7 @@ def main():
         if not line.strip():
             continue
         s = json.loads(line)
-        rec = {k: s.get(k, "") for k in COLS}
+        rec = {k: (s.get(k) or "") for k in COLS}
         out.write(("" if first else ",\n") + json.dumps(rec, ensure_ascii=False))
         first = False
     out.write("\n]\n")
