@@ -13,6 +13,10 @@
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/section_record.hpp"
+#include "koe/search/matcher.hpp"
+#include "koe/search/related.hpp"
+#include "koe/search/router.hpp"
+#include "koe/search/searcher.hpp"
 
 namespace koe::cli {
 namespace {
@@ -193,12 +197,186 @@ void register_index(CLI::App& app) {
   });
 }
 
+std::string read_text_arg(const std::string& arg) {
+  if (arg != "-") return arg;
+  std::ostringstream buf;
+  buf << std::cin.rdbuf();
+  return buf.str();
+}
+
+/// Prints a request-path failure the way the API would word it.
+bool report(const Status& s) {
+  if (s.ok()) return true;
+  std::cerr << "koe: " << s.message << "\n";
+  g_exit = s.code >= 500 ? 1 : 2;
+  return false;
+}
+
+void register_search(CLI::App& app) {
+  static Common common;
+  static std::string db, query;
+  static bool json = false;
+  static search::SearchRequest request;
+  static std::vector<std::string> divisions, kinds, projects;
+  auto* cmd = app.add_subcommand("search", "Search every section of every plan (staff search)");
+  cmd->add_option("--db", db, "index directory")->required();
+  cmd->add_flag("--json", json, "print the API's JSON");
+  cmd->add_option("--division", divisions, "only this 課 (repeatable)");
+  cmd->add_option("--kind", kinds, "only this section kind (repeatable)");
+  cmd->add_option("--project", projects, "only this project id (repeatable)");
+  cmd->add_option("--limit", request.limit, "results per page")->capture_default_str();
+  cmd->add_option("--offset", request.offset, "results to skip")->capture_default_str();
+  cmd->add_option("QUERY", query, "words, \"phrases\", -exclusions, OR, 課:… 項目:… 施策:… 事業:…")->required();
+  add_analyzer_flags(cmd, common);
+  cmd->callback([] {
+    guarded([] {
+      Analyzer analyzer(analyzer_options(common));
+      Xapian::Database database(db);
+      request.query = query;
+      request.filters.divisions = divisions;
+      request.filters.kinds = kinds;
+      request.filters.projects = projects;
+      auto r = search::search(analyzer, database, request);
+      if (!report(r.status())) return;
+      const auto& resp = r.value();
+      if (json) {
+        std::cout << resp.to_json().dump(2) << "\n";
+        return;
+      }
+      std::cout << resp.total << " sections (" << resp.total_all_words << " with every word)"
+                << (resp.relaxed ? "; none holds every word, showing sections with some of them" : "") << "\n";
+      std::size_t rank = request.offset;
+      for (const auto& h : resp.hits) {
+        std::cout << "\n" << ++rank << ". " << (h.section.project ? *h.section.project : h.section.department) << " ["
+                  << (h.section.division.empty() ? h.section.department : h.section.division) << "] "
+                  << h.section.label << "  score " << h.score << "\n   " << h.snippet << "\n";
+      }
+      if (!resp.division_facet.empty()) {
+        std::cout << "\n課:";
+        for (const auto& f : resp.division_facet) std::cout << " " << f.value << "(" << f.count << ")";
+        std::cout << "\n項目:";
+        for (const auto& f : resp.kind_facet) std::cout << " " << f.value << "(" << f.count << ")";
+        std::cout << "\n";
+      }
+    });
+  });
+}
+
+void register_match(CLI::App& app) {
+  static Common common;
+  static std::string db, text;
+  static bool json = false;
+  static std::size_t limit = 5;
+  auto* cmd = app.add_subcommand("match", "Route one citizen voice: projects it concerns, the 課, the confidence");
+  cmd->add_option("--db", db, "index directory")->required();
+  cmd->add_flag("--json", json, "print the API's JSON");
+  cmd->add_option("--limit", limit, "projects to show")->capture_default_str();
+  cmd->add_option("TEXT", text, "the voice; - reads standard input")->required();
+  add_analyzer_flags(cmd, common);
+  cmd->callback([] {
+    guarded([] {
+      Analyzer analyzer(analyzer_options(common));
+      Xapian::Database database(db);
+      auto r = search::match(analyzer, database, {read_text_arg(text), limit});
+      if (!report(r.status())) return;
+      const auto& resp = r.value();
+      if (json) {
+        std::cout << resp.to_json().dump(2) << "\n";
+        return;
+      }
+      if (resp.out_of_scope)
+        std::cout << "out of scope: this voice concerns none of the plans in the index\n";
+      else
+        std::cout << "route: " << resp.matches[0].project.division << " (" << resp.matches[0].project.department
+                  << "), project " << *resp.matches[0].project.project << "\n";
+      for (std::size_t k = 0; k < resp.matches.size(); ++k) {
+        const auto& m = resp.matches[k];
+        std::cout << "\n" << k + 1 << ". " << *m.project.project << " [" << m.project.division << "] " << m.project.project_id.value_or("")
+                  << "  score " << m.score << "  confidence " << m.confidence << "\n   terms:";
+        for (const auto& t : m.terms) std::cout << " " << t;
+        std::cout << "\n";
+        for (const auto& s : m.sections) std::cout << "   " << s.section.label << ": " << s.snippet << "\n";
+      }
+    });
+  });
+}
+
+void register_route(CLI::App& app) {
+  static Common common;
+  static search::RouteFileOptions options;
+  static std::string db, in, out, encoding = "auto", format = "auto";
+  auto* cmd = app.add_subcommand("route", "Route a file of voices (CSV id,text or JSON Lines) in one run");
+  cmd->add_option("--db", db, "index directory")->required();
+  cmd->add_option("--in", in, "input file (.csv or .jsonl)")->required();
+  cmd->add_option("--out", out, "output file (.csv, written with a UTF-8 BOM for Excel, or .jsonl)")->required();
+  cmd->add_option("--encoding", encoding, "input encoding")->check(CLI::IsMember({"auto", "utf-8", "cp932", "shift_jis"}))->capture_default_str();
+  cmd->add_option("--format", format, "input format")->check(CLI::IsMember({"auto", "csv", "jsonl"}))->capture_default_str();
+  add_analyzer_flags(cmd, common);
+  cmd->callback([] {
+    guarded([] {
+      Analyzer analyzer(analyzer_options(common));
+      Xapian::Database database(db);
+      options.in = in;
+      options.out = out;
+      options.encoding = encoding == "auto" ? search::TextEncoding::automatic
+                         : encoding == "utf-8" ? search::TextEncoding::utf8 : search::TextEncoding::cp932;
+      options.format = format == "auto" ? search::BatchFormat::automatic
+                       : format == "csv" ? search::BatchFormat::csv : search::BatchFormat::jsonl;
+      const bool tty = isatty(STDERR_FILENO);
+      auto s = search::route_file(analyzer, database, options, [tty](std::size_t done, std::size_t total) {
+        if (!tty || (done % 50 != 0 && done != total)) return;
+        const int width = 40;
+        const int filled = static_cast<int>(width * done / std::max<std::size_t>(total, 1));
+        std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/" << total
+                  << " voices" << (done == total ? "\n" : "") << std::flush;
+      });
+      for (const auto& e : s.errors) std::cerr << "koe: skipped " << e << "\n";
+      std::printf("routed %zu voices (%s): %zu to a project, %zu out of scope, %zu skipped, %.2f s → %s\n", s.voices,
+                  s.encoding.c_str(), s.routed, s.out_of_scope, s.skipped, s.seconds, out.c_str());
+    });
+  });
+}
+
+void register_related(CLI::App& app) {
+  static std::string db, project;
+  static bool json = false;
+  static std::size_t limit = 5;
+  auto* cmd = app.add_subcommand("related", "Projects most like the given one (関連する事業)");
+  cmd->add_option("--db", db, "index directory")->required();
+  cmd->add_flag("--json", json, "print JSON");
+  cmd->add_option("--limit", limit, "projects to show")->capture_default_str();
+  cmd->add_option("PROJECT_ID", project, "a project id, as koe corpus dump prints it")->required();
+  cmd->callback([] {
+    guarded([] {
+      Xapian::Database database(db);
+      auto r = search::related_projects(database, project, limit);
+      if (!report(r.status())) return;
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& rp : r.value()) {
+        if (json) {
+          out.push_back({{"project", search::project_json(rp.project)}, {"score", rp.score}, {"terms", rp.terms}});
+          continue;
+        }
+        std::cout << *rp.project.project_id << "\t" << *rp.project.project << " [" << rp.project.division << "]  score "
+                  << rp.score << "  shared:";
+        for (const auto& t : rp.terms) std::cout << " " << t;
+        std::cout << "\n";
+      }
+      if (json) std::cout << nlohmann::json{{"project_id", project}, {"related", out}}.dump(2) << "\n";
+    });
+  });
+}
+
 }  // namespace
 
 void register_commands(CLI::App& app) {
   register_corpus(app);
   register_analyze(app);
   register_index(app);
+  register_search(app);
+  register_match(app);
+  register_route(app);
+  register_related(app);
 }
 
 int exit_code() { return g_exit; }

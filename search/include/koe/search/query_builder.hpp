@@ -1,0 +1,63 @@
+/// @file query_builder.hpp
+/// @brief Turns what staff and citizens type into Xapian queries, through the same
+/// analyzer that built the index.
+#pragma once
+
+#include <xapian.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "koe/indexer/analyzer.hpp"
+#include "koe/indexer/error.hpp"
+
+namespace koe::search {
+
+/// Filters by 課, section kind, project, 施策, department, fiscal year. Values of one filter
+/// are ORed, different filters ANDed.
+struct Filters {
+  std::vector<std::string> divisions;
+  std::vector<std::string> kinds;     ///< kind names or Japanese labels
+  std::vector<std::string> projects;  ///< project ids
+  std::vector<std::string> policies;  ///< 施策 ("5") or 施策.細施策 ("5.2")
+  std::vector<std::string> departments;
+  std::vector<std::string> years;
+  bool empty() const;
+};
+
+/// The terms a query uses, for highlighting and for reporting what drove a match.
+struct QueryTerms {
+  std::set<std::string> words;     ///< word and compound terms (unprefixed)
+  std::set<std::string> readings;  ///< katakana readings (without the R prefix)
+};
+
+struct StaffQuery {
+  std::vector<Xapian::Query> required;  ///< every one must match (AND tier)
+  std::vector<Xapian::Query> optional;  ///< any may match (the relaxed tier)
+  std::vector<Xapian::Query> excluded;  ///< -word
+  Filters filters;
+  QueryTerms terms;
+};
+
+/// Parses staff search syntax: words ANDed, "quoted phrases", -exclusions, OR between
+/// words, and filters 課:広聴課 項目:課題 (or kind:issues) 施策:5 事業:<project id> 部:… 年度:….
+/// Fails (400) on an unknown filter value, invalid UTF-8, or a query with nothing searchable.
+Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string& text);
+
+/// The boolean filter query for `filters`; Status 400 names a bad value.
+Result<Xapian::Query> filter_query(const Filters& filters);
+
+/// A voice as one weighted OR query of its content words (stop words dropped), with
+/// synonyms and kana readings.
+struct VoiceQuery {
+  Xapian::Query query;
+  QueryTerms terms;
+  std::size_t content_terms = 0;
+};
+Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text);
+
+/// Display form of a matching index term (drops prefixes).
+std::string display_term(const std::string& index_term);
+
+}  // namespace koe::search

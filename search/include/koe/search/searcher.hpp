@@ -1,0 +1,58 @@
+/// @file searcher.hpp
+/// @brief Staff search over every section: AND first, then sections with some of the
+/// words; snippets, facets and paging.
+#pragma once
+
+#include <xapian.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "koe/indexer/analyzer.hpp"
+#include "koe/indexer/error.hpp"
+#include "koe/indexer/section_record.hpp"
+#include "koe/search/query_builder.hpp"
+
+namespace koe::search {
+
+struct SearchRequest {
+  std::string query;
+  Filters filters;  ///< added to the filters written in the query
+  std::size_t limit = 10;
+  std::size_t offset = 0;
+};
+
+struct SearchHit {
+  SectionRecord section;
+  double score = 0;
+  bool all_words = true;  ///< holds every word (false: the relaxed tier)
+  std::string snippet;    ///< HTML-escaped, <mark> around matches
+};
+
+struct FacetCount {
+  std::string value;
+  std::size_t count = 0;
+};
+
+struct SearchResponse {
+  std::string query;
+  std::size_t total = 0;
+  std::size_t total_all_words = 0;  ///< sections holding every word
+  bool relaxed = false;             ///< no section held every word
+  std::vector<SearchHit> hits;
+  std::vector<FacetCount> division_facet, kind_facet, project_facet;
+  QueryTerms terms;
+
+  nlohmann::json to_json() const;
+};
+
+constexpr std::size_t kMaxLimit = 100;
+
+/// Runs a staff search; Status 400 for a query with nothing searchable or a bad filter.
+Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request);
+
+/// Project-level summary of a section record (id, name, division, department).
+nlohmann::json project_json(const SectionRecord& r);
+
+}  // namespace koe::search

@@ -1,0 +1,133 @@
+#include "koe/search/matcher.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "koe/indexer/schema.hpp"
+#include "koe/search/highlighter.hpp"
+#include "koe/search/query_builder.hpp"
+#include "koe/search/searcher.hpp"
+
+namespace koe::search {
+namespace {
+
+using Xapian::Query;
+
+struct Candidate {
+  std::vector<MatchedSection> sections;
+  std::set<std::string> terms;
+  double score = 0;
+};
+
+/// Inverse document frequency over project sections, the unit evidence is counted in.
+double idf(const Xapian::Database& db, const std::string& term) {
+  const double n = db.get_doccount();
+  const double df = db.get_termfreq(term);
+  if (df <= 0 || n <= 0) return 0;
+  return std::log((n + 1) / df);
+}
+
+}  // namespace
+
+nlohmann::json MatchResponse::to_json() const {
+  nlohmann::json ms = nlohmann::json::array();
+  for (const auto& m : matches) {
+    nlohmann::json secs = nlohmann::json::array();
+    for (const auto& s : m.sections)
+      secs.push_back({{"kind", std::string(kind_name(s.section.kind))}, {"label", s.section.label}, {"snippet", s.snippet}, {"score", s.score}});
+    ms.push_back({{"project", project_json(m.project)},
+                  {"score", m.score},
+                  {"evidence", m.evidence},
+                  {"confidence", m.confidence},
+                  {"sections", secs},
+                  {"terms", m.terms}});
+  }
+  nlohmann::json route = nullptr;
+  if (!out_of_scope && !matches.empty())
+    route = {{"department", matches[0].project.department},
+             {"division", matches[0].project.division},
+             {"project_id", matches[0].project.project_id.value_or("")},
+             {"project", matches[0].project.project.value_or("")}};
+  return {{"out_of_scope", out_of_scope}, {"route", route}, {"matches", ms}};
+}
+
+Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db, const MatchRequest& request,
+                            const MatchOptions& options) {
+  if (request.limit == 0 || request.limit > kMaxMatchLimit)
+    return Status::bad_request("limit must be between 1 and " + std::to_string(kMaxMatchLimit));
+  if (request.text.size() > options.max_text_bytes)
+    return Status{413, "text is " + std::to_string(request.text.size()) + " bytes; the limit is " +
+                           std::to_string(options.max_text_bytes)};
+  auto vq = build_voice_query(analyzer, request.text);
+  if (!vq.ok()) return vq.status();
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Query(Query::OP_FILTER, vq.value().query, Query(schema::term(schema::kLevel, "project"))));
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(options.sections_considered));
+
+  std::map<std::string, Candidate> by_project;
+  std::map<std::string, SectionRecord> titles;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    SectionRecord r = SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data()));
+    if (!r.project_id) continue;
+    auto& c = by_project[*r.project_id];
+    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) c.terms.insert(*t);
+    const double weight = it.get_weight() * schema::kind_weight(r.kind);
+    c.sections.push_back({std::move(r), weight, {}});
+  }
+
+  MatchResponse resp;
+  resp.content_terms = vq.value().content_terms;
+  std::vector<ProjectMatch> ranked;
+  for (auto& [pid, c] : by_project) {
+    std::stable_sort(c.sections.begin(), c.sections.end(), [](auto& a, auto& b) { return a.score > b.score; });
+    // The best section counts fully and the next two add diminishing support: a voice about
+    // a project tends to touch several of its sections.
+    static constexpr double kDecay[] = {1.0, 0.5, 0.25};
+    ProjectMatch pm;
+    for (std::size_t k = 0; k < c.sections.size() && k < 3; ++k) pm.score += kDecay[k] * c.sections[k].score;
+    // Evidence: how specific the voice words found in this project are.
+    std::set<std::string> shown;
+    for (const auto& t : c.terms) {
+      std::string d = display_term(t);
+      if (shown.insert(d).second) pm.evidence += idf(db, t);
+    }
+    pm.terms.assign(shown.begin(), shown.end());
+    std::sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) {
+      return db.get_termfreq(a) < db.get_termfreq(b);
+    });
+    pm.project = c.sections.front().section;
+    for (std::size_t k = 0; k < c.sections.size() && k < 3; ++k) pm.sections.push_back(std::move(c.sections[k]));
+    ranked.push_back(std::move(pm));
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.score > b.score; });
+
+  if (!ranked.empty()) {
+    const double top = ranked[0].score;
+    const double second = ranked.size() > 1 ? ranked[1].score : 0;
+    resp.out_of_scope = ranked[0].evidence < options.min_evidence;
+    for (std::size_t k = 0; k < ranked.size(); ++k) {
+      auto& pm = ranked[k];
+      const bool leads = k == 0 && (second <= 0 || top / second >= options.clear_lead);
+      if (resp.out_of_scope || pm.evidence < options.min_evidence) pm.confidence = "low";
+      else if (pm.evidence >= options.high_evidence && leads) pm.confidence = "high";
+      else if (pm.evidence >= options.medium_evidence && pm.score >= 0.5 * top) pm.confidence = "medium";
+      else pm.confidence = "low";
+    }
+  }
+  if (ranked.size() > request.limit) ranked.resize(request.limit);
+  for (auto& pm : ranked) {
+    // The project's own record (its title section) names it even when that section did not match.
+    Xapian::Enquire title(db);
+    title.set_query(Query(schema::term(schema::kSectionId, *pm.project.project_id + "-title")));
+    auto tm = title.get_mset(0, 1);
+    if (!tm.empty()) pm.project = SectionRecord::from_json(nlohmann::json::parse(tm.begin().get_document().get_data()));
+    for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, vq.value().terms);
+  }
+  resp.matches = std::move(ranked);
+  return resp;
+}
+
+}  // namespace koe::search

@@ -1,0 +1,360 @@
+#include "koe/search/query_builder.hpp"
+
+#include <map>
+
+#include "koe/indexer/plan.hpp"
+#include "koe/indexer/schema.hpp"
+#include "koe/indexer/utf8.hpp"
+
+namespace koe::search {
+namespace {
+
+using Xapian::Query;
+
+Query or_of(const std::vector<Query>& qs) {
+  if (qs.empty()) return Query();
+  if (qs.size() == 1) return qs[0];
+  return Query(Query::OP_OR, qs.begin(), qs.end());
+}
+
+/// A group of terms from the analyzer: a compound with its parts, or a single word.
+struct Group {
+  const Term* head = nullptr;  // compound, or the word itself
+  std::vector<const Term*> parts;
+  std::vector<const Term*> readings;
+  std::vector<const Term*> bigrams;
+};
+
+std::vector<Group> groups_of(const Analysis& a) {
+  std::map<int, Group> by_id;
+  std::vector<int> order;
+  for (const auto& t : a.terms) {
+    auto [it, inserted] = by_id.try_emplace(t.group);
+    if (inserted) order.push_back(t.group);
+    Group& g = it->second;
+    switch (t.kind) {
+      case TermKind::compound: g.head = &t; break;
+      case TermKind::word:
+        if (t.part) g.parts.push_back(&t);
+        else g.head = &t;
+        break;
+      case TermKind::reading: g.readings.push_back(&t); break;
+      case TermKind::bigram: g.bigrams.push_back(&t); break;
+    }
+  }
+  std::vector<Group> out;
+  for (int id : order)
+    if (by_id[id].head) out.push_back(std::move(by_id[id]));
+  return out;
+}
+
+bool is_affix_only(const Group& g) { return g.head->kind == TermKind::word && g.head->affix; }
+
+/// Synonym alternatives for a group's head text.
+std::vector<Query> synonyms(const Analyzer& analyzer, const std::string& key, QueryTerms& terms) {
+  std::vector<Query> out;
+  auto it = analyzer.lexicon().synonym_index.find(key);
+  if (it == analyzer.lexicon().synonym_index.end()) return out;
+  for (std::size_t gi : it->second) {
+    for (const auto& seq : analyzer.lexicon().synonym_groups[gi]) {
+      std::string joined;
+      for (const auto& s : seq) joined += s;
+      if (joined == key) continue;
+      if (seq.size() == 1) {
+        out.emplace_back(seq[0]);
+      } else {
+        std::vector<Query> parts(seq.begin(), seq.end());
+        out.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(seq.size()));
+        out.emplace_back(joined);
+      }
+      terms.words.insert(joined);
+      for (const auto& s : seq) terms.words.insert(s);
+    }
+  }
+  return out;
+}
+
+/// The query for one group: the compound term or the phrase of its parts, their synonyms,
+/// and for kana-only input its reading (so ひしょ finds 秘書).
+Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, Xapian::termcount wqf = 1) {
+  std::vector<Query> alts;
+  alts.emplace_back(g.head->text, wqf);
+  terms.words.insert(g.head->text);
+  if (!g.parts.empty()) {
+    std::vector<Query> parts;
+    for (const Term* p : g.parts) {
+      parts.emplace_back(p->text, wqf, p->position + 1);
+      if (!p->affix) terms.words.insert(p->text);
+    }
+    alts.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+  }
+  for (auto& s : synonyms(analyzer, g.head->text, terms)) alts.push_back(std::move(s));
+  const std::size_t head_len = g.head->end - g.head->begin;
+  (void)head_len;
+  if (!g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2) {
+    alts.emplace_back(schema::term(schema::kReading, g.head->reading), wqf);
+    terms.readings.insert(g.head->reading);
+  }
+  if (g.parts.empty() && !g.bigrams.empty()) {
+    std::vector<Query> bigrams;
+    for (const Term* b : g.bigrams) bigrams.emplace_back(schema::term(schema::kBigram, b->text));
+    alts.emplace_back(Query::OP_AND, bigrams.begin(), bigrams.end());
+  }
+  return or_of(alts);
+}
+
+struct Chunk {
+  std::string text;
+  bool phrase = false;
+  bool exclude = false;
+  bool or_before = false;
+};
+
+bool is_space_at(const std::string& s, std::size_t i, std::size_t& len) {
+  if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+    len = 1;
+    return true;
+  }
+  if (s.compare(i, 3, "\u3000") == 0) {
+    len = 3;
+    return true;
+  }
+  return false;
+}
+
+std::vector<Chunk> split_chunks(const std::string& q) {
+  std::vector<Chunk> out;
+  bool pending_or = false;
+  std::size_t i = 0;
+  while (i < q.size()) {
+    std::size_t len = 0;
+    if (is_space_at(q, i, len)) {
+      i += len;
+      continue;
+    }
+    Chunk c;
+    if (q[i] == '-' || q.compare(i, 3, "\uFF0D") == 0) {
+      c.exclude = true;
+      i += q[i] == '-' ? 1 : 3;
+    }
+    auto starts_quote = [&](std::size_t at, std::string& close) {
+      if (q[at] == '"') return close = "\"", std::size_t{1};
+      if (q.compare(at, 3, "\u201C") == 0) return close = "\u201D", std::size_t{3};
+      if (q.compare(at, 3, "\u300C") == 0) return close = "\u300D", std::size_t{3};
+      if (q.compare(at, 3, "\uFF02") == 0) return close = "\uFF02", std::size_t{3};
+      return std::size_t{0};
+    };
+    std::string close;
+    if (i < q.size()) {
+      if (std::size_t ql = starts_quote(i, close)) {
+        std::size_t end = q.find(close, i + ql);
+        c.text = q.substr(i + ql, end == std::string::npos ? std::string::npos : end - i - ql);
+        c.phrase = true;
+        i = end == std::string::npos ? q.size() : end + close.size();
+      } else {
+        std::size_t j = i;
+        while (j < q.size() && !is_space_at(q, j, len)) ++j;
+        c.text = q.substr(i, j - i);
+        i = j;
+      }
+    }
+    if (!c.phrase && !c.exclude && (c.text == "OR" || c.text == "|" || c.text == "ＯＲ")) {
+      pending_or = true;
+      continue;
+    }
+    c.or_before = pending_or;
+    pending_or = false;
+    if (!c.text.empty()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+/// "課:広聴課" → ("課", "広聴課"); full-width colons count.
+bool split_filter(const std::string& text, std::string& key, std::string& value) {
+  std::size_t at = text.find(':');
+  std::size_t len = 1;
+  const std::size_t wide = text.find("\uFF1A");
+  if (wide != std::string::npos && (at == std::string::npos || wide < at)) at = wide, len = 3;
+  if (at == std::string::npos || at == 0 || at + len >= text.size()) return false;
+  key = text.substr(0, at);
+  value = text.substr(at + len);
+  return true;
+}
+
+}  // namespace
+
+bool Filters::empty() const {
+  return divisions.empty() && kinds.empty() && projects.empty() && policies.empty() && departments.empty() &&
+         years.empty();
+}
+
+Result<Query> filter_query(const Filters& f) {
+  std::vector<Query> ands;
+  auto add = [&](const std::vector<std::string>& values, auto&& to_term) -> Status {
+    if (values.empty()) return {};
+    std::vector<Query> ors;
+    for (const auto& v : values) {
+      std::string term;
+      if (Status s = to_term(v, term); !s.ok()) return s;
+      ors.emplace_back(term);
+    }
+    ands.push_back(or_of(ors));
+    return {};
+  };
+  auto plain = [](std::string_view prefix) {
+    return [prefix](const std::string& v, std::string& term) {
+      term = schema::term(prefix, v);
+      return Status{};
+    };
+  };
+  Status s;
+  if (!(s = add(f.divisions, plain(schema::kDivision))).ok()) return s;
+  if (!(s = add(f.kinds, [](const std::string& v, std::string& term) {
+         auto kind = parse_kind(v);
+         if (!kind) {
+           std::string names;
+           for (auto k : all_section_kinds()) names += (names.empty() ? "" : ", ") + std::string(kind_name(k));
+           return Status::bad_request("unknown section kind «" + v + "»: use one of " + names +
+                                      " or their Japanese labels (課題, 事業内容, …)");
+         }
+         term = schema::term(schema::kKind, kind_name(*kind));
+         return Status{};
+       })).ok())
+    return s;
+  if (!(s = add(f.projects, plain(schema::kProject))).ok()) return s;
+  if (!(s = add(f.policies, [](const std::string& v, std::string& term) {
+         const bool sub = v.find('.') != std::string::npos;
+         for (char c : v)
+           if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.'))
+             return Status::bad_request("施策 must be a number such as 5 or 5.2, not «" + v + "»");
+         term = schema::term(sub ? schema::kSubPolicy : schema::kPolicy, v);
+         return Status{};
+       })).ok())
+    return s;
+  if (!(s = add(f.departments, plain(schema::kDepartment))).ok()) return s;
+  if (!(s = add(f.years, plain(schema::kFiscalYear))).ok()) return s;
+  if (ands.empty()) return Query();
+  return Query(Query::OP_AND, ands.begin(), ands.end());
+}
+
+Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string& text) {
+  if (auto bad = utf8::find_invalid(text))
+    return Status::bad_request("the query is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
+  StaffQuery sq;
+  std::vector<Query> stop_only;  // used when the query holds nothing but stop words
+  std::vector<Query> affix_only;
+  for (const auto& chunk : split_chunks(analyzer.normalizer().normalize(text).text)) {
+    std::string key, value;
+    if (!chunk.phrase && split_filter(chunk.text, key, value)) {
+      if (key == "課" || key == "division") { sq.filters.divisions.push_back(value); continue; }
+      if (key == "項目" || key == "kind" || key == "section") { sq.filters.kinds.push_back(value); continue; }
+      if (key == "事業" || key == "project") { sq.filters.projects.push_back(value); continue; }
+      if (key == "施策" || key == "policy") { sq.filters.policies.push_back(value); continue; }
+      if (key == "部" || key == "department") { sq.filters.departments.push_back(value); continue; }
+      if (key == "年度" || key == "year") { sq.filters.years.push_back(value); continue; }
+    }
+    const Analysis a = analyzer.analyze(chunk.text);
+    const auto groups = groups_of(a);
+    std::vector<Query> units;
+    if (chunk.phrase) {
+      std::vector<Query> words;
+      std::uint32_t first = 0, last = 0;
+      for (const auto& t : a.terms) {
+        if (t.kind != TermKind::word) continue;
+        if (words.empty()) first = t.position;
+        last = t.position;
+        words.emplace_back(t.text, 1, t.position + 1);
+        if (!t.affix) sq.terms.words.insert(t.text);
+      }
+      for (const auto& g : groups)
+        if (g.head->kind == TermKind::compound) sq.terms.words.insert(g.head->text);
+      if (words.size() == 1) units.push_back(words[0]);
+      else if (!words.empty())
+        units.emplace_back(Query::OP_PHRASE, words.begin(), words.end(), last - first + 1);
+    } else {
+      for (const auto& g : groups) {
+        if (is_affix_only(g)) {
+          affix_only.push_back(group_query(analyzer, g, sq.terms));
+          continue;
+        }
+        if (g.head->stop) {
+          stop_only.push_back(group_query(analyzer, g, sq.terms));
+          continue;
+        }
+        units.push_back(group_query(analyzer, g, sq.terms));
+      }
+      // A chunk typed in kana alone may be a reading of kanji text (ひしょ → 秘書).
+      const std::string& norm = a.normalized.text;
+      if (utf8::is_kana_only(norm) && utf8::length(norm) >= 2) {
+        const std::string reading = utf8::to_katakana(norm);
+        sq.terms.readings.insert(reading);
+        Query r(schema::term(schema::kReading, reading));
+        Query whole = units.empty() ? r : Query(Query::OP_OR, Query(Query::OP_AND, units.begin(), units.end()), r);
+        units = {whole};
+      }
+    }
+    if (units.empty()) continue;
+    if (chunk.exclude) {
+      for (auto& u : units) sq.excluded.push_back(u);
+      continue;
+    }
+    for (const auto& u : units) sq.optional.push_back(u);
+    if (chunk.or_before && !sq.required.empty()) {
+      Query prev = sq.required.back();
+      sq.required.back() = Query(Query::OP_OR, prev, Query(Query::OP_AND, units.begin(), units.end()));
+    } else {
+      for (auto& u : units) sq.required.push_back(u);
+    }
+  }
+  if (sq.required.empty()) {
+    // Only stop words or bare numbers/affixes: search them rather than refuse.
+    auto& fallback = !stop_only.empty() ? stop_only : affix_only;
+    for (auto& q : fallback) {
+      sq.required.push_back(q);
+      sq.optional.push_back(q);
+    }
+  }
+  if (sq.required.empty() && sq.filters.empty())
+    return Status::bad_request("the query has nothing searchable in it: type a word (記号や助詞だけでは検索できません)");
+  if (auto f = filter_query(sq.filters); !f.ok()) return f.status();
+  return sq;
+}
+
+Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text) {
+  if (auto bad = utf8::find_invalid(text))
+    return Status::bad_request("text is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
+  const Analysis a = analyzer.analyze(text);
+  VoiceQuery vq;
+  std::map<std::string, std::pair<const Group*, Xapian::termcount>> seen;
+  const auto groups = groups_of(a);
+  for (const auto& g : groups) {
+    if (g.head->stop || is_affix_only(g)) continue;
+    auto& slot = seen[g.head->text];
+    if (!slot.first) slot.first = &g;
+    ++slot.second;
+  }
+  std::vector<Query> parts;
+  for (auto& [text_key, entry] : seen) {
+    const Group& g = *entry.first;
+    parts.push_back(group_query(analyzer, g, vq.terms, entry.second));
+    // The parts of a compound count on their own too: 返礼品の追加 and 魅力ある返礼品 share 返礼品.
+    for (const Term* p : g.parts)
+      if (!p->affix && !p->stop && utf8::length(p->text) >= 2 && !seen.count(p->text)) {
+        parts.emplace_back(p->text, entry.second);
+        vq.terms.words.insert(p->text);
+      }
+    ++vq.content_terms;
+  }
+  if (parts.empty())
+    return Status::bad_request("the text has nothing to match: no content words after removing particles and stop words");
+  vq.query = Query(Query::OP_OR, parts.begin(), parts.end());
+  return vq;
+}
+
+std::string display_term(const std::string& t) {
+  if (t.starts_with(schema::kReading)) return t.substr(schema::kReading.size());
+  if (t.starts_with(schema::kBigram)) return t.substr(schema::kBigram.size());
+  return t;
+}
+
+}  // namespace koe::search

@@ -1,0 +1,115 @@
+#include "koe/search/related.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "koe/indexer/schema.hpp"
+#include "koe/search/query_builder.hpp"
+#include "koe/search/searcher.hpp"
+
+namespace koe::search {
+namespace {
+
+using Xapian::Query;
+
+SectionRecord record_of(const Xapian::Document& d) { return SectionRecord::from_json(nlohmann::json::parse(d.get_data())); }
+
+/// Keeps only word and compound terms in the expand set: readings and bigrams repeat them.
+class WordsOnly : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    const auto c = static_cast<unsigned char>(term[0]);
+    return !(c >= 'A' && c <= 'Z');
+  }
+};
+
+int kind_order(SectionKind k) {
+  const auto kinds = all_section_kinds();
+  return static_cast<int>(std::find(kinds.begin(), kinds.end(), k) - kinds.begin());
+}
+
+}  // namespace
+
+Result<std::vector<SectionRecord>> project_sections(const Xapian::Database& db, const std::string& project_id) {
+  const std::string term = schema::term(schema::kProject, project_id);
+  std::vector<SectionRecord> out;
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(record_of(db.get_document(*p)));
+  if (out.empty()) return Status::not_found("no project with id «" + project_id + "»");
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return kind_order(a.kind) < kind_order(b.kind); });
+  return out;
+}
+
+std::vector<SectionRecord> list_projects(const Xapian::Database& db) {
+  std::vector<SectionRecord> out;
+  const std::string term = schema::term(schema::kKind, "title");
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(record_of(db.get_document(*p)));
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) {
+    return std::tie(a.doc_id, a.number) < std::tie(b.doc_id, b.number);
+  });
+  return out;
+}
+
+nlohmann::json project_detail_json(const std::vector<SectionRecord>& sections) {
+  const SectionRecord& p = sections.front();
+  nlohmann::json secs = nlohmann::json::array();
+  for (const auto& s : sections)
+    secs.push_back({{"kind", std::string(kind_name(s.kind))}, {"label", s.label}, {"text", s.text}, {"items", s.items}});
+  return {{"id", p.project_id.value_or("")},
+          {"name", p.project.value_or("")},
+          {"division", p.division},
+          {"department", p.department},
+          {"number", p.number},
+          {"policy", p.policy},
+          {"sub_policy", p.sub_policy},
+          {"sub_policy_name", p.sub_policy_name},
+          {"fiscal_year", p.fiscal_year},
+          {"source", p.source},
+          {"sections", secs}};
+}
+
+Result<std::vector<RelatedProject>> related_projects(const Xapian::Database& db, const std::string& project_id,
+                                                     std::size_t limit) {
+  const std::string pterm = schema::term(schema::kProject, project_id);
+  Xapian::RSet rset;
+  for (auto p = db.postlist_begin(pterm); p != db.postlist_end(pterm); ++p) rset.add_document(*p);
+  if (rset.empty()) return Status::not_found("no project with id «" + project_id + "»");
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Query(pterm));
+  WordsOnly words;
+  const Xapian::ESet eset = enquire.get_eset(30, rset, &words);
+  std::vector<Query> terms;
+  for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
+  std::vector<RelatedProject> out;
+  if (terms.empty()) return out;
+
+  Query like(Query::OP_OR, terms.begin(), terms.end());
+  like = Query(Query::OP_AND_NOT, Query(Query::OP_FILTER, like, Query(schema::term(schema::kLevel, "project"))), Query(pterm));
+  enquire.set_query(like);
+  const Xapian::MSet mset = enquire.get_mset(0, 300);
+  std::map<std::string, RelatedProject> by_project;
+  std::map<std::string, int> seen_sections;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    SectionRecord r = record_of(it.get_document());
+    if (!r.project_id) continue;
+    auto& rp = by_project[*r.project_id];
+    const int k = seen_sections[*r.project_id]++;
+    static constexpr double kDecay[] = {1.0, 0.5, 0.25};
+    if (k < 3) rp.score += kDecay[k] * it.get_weight();
+    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
+      if (std::find(rp.terms.begin(), rp.terms.end(), *t) == rp.terms.end() && rp.terms.size() < 8) rp.terms.push_back(*t);
+    if (rp.project.id.empty()) rp.project = r;
+  }
+  for (auto& [id, rp] : by_project) out.push_back(std::move(rp));
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.score > b.score; });
+  if (out.size() > limit) out.resize(limit);
+  for (auto& rp : out) {
+    Xapian::Enquire title(db);
+    title.set_query(Query(schema::term(schema::kSectionId, *rp.project.project_id + "-title")));
+    auto tm = title.get_mset(0, 1);
+    if (!tm.empty()) rp.project = record_of(tm.begin().get_document());
+  }
+  return out;
+}
+
+}  // namespace koe::search

@@ -1,0 +1,123 @@
+#include "koe/search/searcher.hpp"
+
+#include <algorithm>
+
+#include "koe/indexer/schema.hpp"
+#include "koe/search/highlighter.hpp"
+
+namespace koe::search {
+namespace {
+
+using Xapian::Query;
+
+Query with_filter(Query q, const Query& filter) {
+  if (filter.empty()) return q;
+  if (q.empty()) return filter;
+  return Query(Query::OP_FILTER, q, filter);
+}
+
+std::vector<FacetCount> facet(const Xapian::ValueCountMatchSpy& spy) {
+  std::vector<FacetCount> out;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
+    if (!(*it).empty()) out.push_back({*it, it.get_termfreq()});
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.count > b.count; });
+  return out;
+}
+
+nlohmann::json facet_json(const std::vector<FacetCount>& f) {
+  auto a = nlohmann::json::array();
+  for (const auto& c : f) a.push_back({{"value", c.value}, {"count", c.count}});
+  return a;
+}
+
+}  // namespace
+
+nlohmann::json project_json(const SectionRecord& r) {
+  if (!r.project_id) return nullptr;
+  return {{"id", *r.project_id}, {"name", r.project.value_or("")}, {"division", r.division}, {"department", r.department}};
+}
+
+nlohmann::json SearchResponse::to_json() const {
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& h : hits)
+    results.push_back({{"department", h.section.department},
+                       {"project", project_json(h.section)},
+                       {"section", {{"kind", std::string(kind_name(h.section.kind))}, {"label", h.section.label}, {"id", h.section.id}}},
+                       {"score", h.score},
+                       {"all_words", h.all_words},
+                       {"snippet", h.snippet}});
+  return {{"query", query},
+          {"total", total},
+          {"total_all_words", total_all_words},
+          {"relaxed", relaxed},
+          {"results", results},
+          {"facets", {{"division", facet_json(division_facet)}, {"kind", facet_json(kind_facet)}, {"project", facet_json(project_facet)}}}};
+}
+
+Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request) {
+  if (request.limit == 0 || request.limit > kMaxLimit)
+    return Status::bad_request("limit must be between 1 and " + std::to_string(kMaxLimit));
+  auto parsed = parse_staff_query(analyzer, request.query);
+  if (!parsed.ok()) return parsed.status();
+  StaffQuery& sq = parsed.value();
+  Filters filters = request.filters;
+  auto merge = [](auto& into, const auto& from) { into.insert(into.end(), from.begin(), from.end()); };
+  merge(filters.divisions, sq.filters.divisions);
+  merge(filters.kinds, sq.filters.kinds);
+  merge(filters.projects, sq.filters.projects);
+  merge(filters.policies, sq.filters.policies);
+  merge(filters.departments, sq.filters.departments);
+  merge(filters.years, sq.filters.years);
+  auto filter = filter_query(filters);
+  if (!filter.ok()) return filter.status();
+
+  Query strict = sq.required.empty() ? Query::MatchAll : Query(Query::OP_AND, sq.required.begin(), sq.required.end());
+  Query loose = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
+  if (!sq.excluded.empty()) {
+    Query ex(Query::OP_OR, sq.excluded.begin(), sq.excluded.end());
+    strict = Query(Query::OP_AND_NOT, strict, ex);
+    loose = Query(Query::OP_AND_NOT, loose, ex);
+  }
+  strict = with_filter(strict, filter.value());
+  loose = with_filter(loose, filter.value());
+  const Query relaxed_only(Query::OP_AND_NOT, loose, strict);
+
+  SearchResponse resp;
+  resp.query = request.query;
+  resp.terms = sq.terms;
+  const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
+
+  // Facets and totals over everything that matches at least one word.
+  Xapian::Enquire facets(db);
+  facets.set_query(loose);
+  Xapian::ValueCountMatchSpy by_division(schema::kSlotDivision), by_kind(schema::kSlotKind), by_project(schema::kSlotProject);
+  facets.add_matchspy(&by_division);
+  facets.add_matchspy(&by_kind);
+  facets.add_matchspy(&by_project);
+  facets.get_mset(0, 0, all);
+  resp.division_facet = facet(by_division);
+  resp.kind_facet = facet(by_kind);
+  resp.project_facet = facet(by_project);
+
+  Xapian::Enquire first(db);
+  first.set_query(strict);
+  Xapian::MSet m1 = first.get_mset(request.offset, request.limit, all);
+  resp.total_all_words = m1.get_matches_estimated();
+  for (auto it = m1.begin(); it != m1.end(); ++it)
+    resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), true, {}});
+
+  Xapian::Enquire second(db);
+  second.set_query(relaxed_only);
+  const std::size_t skip = request.offset > resp.total_all_words ? request.offset - resp.total_all_words : 0;
+  const std::size_t want = request.limit - resp.hits.size();
+  Xapian::MSet m2 = second.get_mset(skip, want, all);
+  for (auto it = m2.begin(); it != m2.end(); ++it)
+    resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), false, {}});
+  resp.total = resp.total_all_words + m2.get_matches_estimated();
+  resp.relaxed = resp.total_all_words == 0 && resp.total > 0;
+
+  for (auto& h : resp.hits) h.snippet = make_snippet(analyzer, h.section.text, resp.terms);
+  return resp;
+}
+
+}  // namespace koe::search
