@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "koe/api/server.hpp"
 #include "koe/indexer/analyzer.hpp"
 #include "koe/indexer/corpus.hpp"
 #include "koe/indexer/error.hpp"
@@ -369,7 +370,36 @@ void register_related(CLI::App& app) {
 
 }  // namespace
 
+void register_serve(CLI::App& app) {
+  static std::string config_file, host, db, web_root, cors;
+  static int port = -1, threads = -1;
+  auto* cmd = app.add_subcommand("serve", "Serve the JSON API and the web pages");
+  cmd->add_option("--config", config_file, "configuration file (JSON with comments; see koe.sample.jsonc)");
+  cmd->add_option("--db", db, "index directory");
+  cmd->add_option("--host", host, "address to listen on (default 127.0.0.1)");
+  cmd->add_option("--port", port, "port (default 8080; 0 picks a free one)");
+  cmd->add_option("--threads", threads, "worker threads (default 8)");
+  cmd->add_option("--web-root", web_root, "directory of koe's web pages");
+  cmd->add_option("--cors-origins", cors, "comma-separated origins allowed to call the API from a browser");
+  cmd->callback([] {
+    guarded([] {
+      api::ServerConfig config;
+      if (!config_file.empty()) api::apply_config_file(config, config_file);
+      api::apply_environment(config, api::process_environment());
+      std::map<std::string, std::string> flags;
+      if (!host.empty()) config.host = host;
+      if (!db.empty()) config.db = db;
+      if (!web_root.empty()) config.web_root = web_root;
+      if (port >= 0) config.port = port;
+      if (threads >= 0) config.threads = threads;
+      if (!cors.empty()) api::apply_environment(config, {{"KOE_CORS_ORIGINS", cors}});
+      g_exit = api::serve_until_signalled(config);
+    });
+  });
+}
+
 void register_commands(CLI::App& app) {
+  register_serve(app);
   register_corpus(app);
   register_analyze(app);
   register_index(app);

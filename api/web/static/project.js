@@ -67,6 +67,7 @@ function render(p, related) {
   fact('細施策番号', p.sub_policy);
   fact('細施策名', p.sub_policy_name);
   fact('事業番号', p.number);
+  fact('年度', present(p.fiscal_year) ? (/^\d+$/.test(String(p.fiscal_year)) ? p.fiscal_year + '年度' : p.fiscal_year) : null);
 
   const body = h('div', { class: 'project-body' });
   for (const s of Array.isArray(p.sections) ? p.sections : []) {
