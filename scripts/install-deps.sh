@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages koe needs, only those that are missing.
+#   scripts/install-deps.sh            build and run koe
+#   scripts/install-deps.sh --browser  also what the browser tests need (Chromium, Node.js)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config          # the C++20 toolchain and CMake
+  libxapian-dev                             # the search engine
+  libmecab-dev mecab-utils                  # Japanese morphological analysis, mecab-dict-index
+  mecab-ipadic mecab-ipadic-utf8            # the dictionary (sources for the user dictionary + compiled UTF-8)
+  libicu-dev                                # Unicode normalization (NFKC), Shift_JIS decoding
+  libcpp-httplib-dev nlohmann-json3-dev     # HTTP server and JSON
+  libcli11-dev libspdlog-dev libfmt-dev     # command line and logs
+  catch2                                    # unit tests
+  curl python3                              # the README's smoke checks and the dev-set scorer
+)
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "[install-deps] everything is installed"
+  exit 0
+fi
+echo "[install-deps] installing: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
