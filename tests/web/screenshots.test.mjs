@@ -30,8 +30,10 @@ for (const [size, viewport] of sizes) {
     await page.getByLabel('ご意見・ご要望の本文').fill('ふるさと納税の返礼品に地元の和菓子を加えてほしい');
     await page.getByRole('button', { name: '振り分ける' }).click();
     await page.getByRole('heading', { name: '振り分けの結果' }).waitFor();
-    // The result heading takes focus; blur it so the picture shows the page at rest.
+    // The result heading takes focus and the pointer rests on the button: move both away so
+    // the picture shows the page at rest.
     await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.mouse.move(0, 0);
     await screenshot(page, `voice-${size}`);
   });
 }

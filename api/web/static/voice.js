@@ -124,6 +124,17 @@ function render(data) {
   heading.focus();
 }
 
+// Index-internal terms (Xapian prefixes such as "XLproject") are not words a reader typed.
+function isWord(t) {
+  return typeof t === 'string' && t !== '' && !/^X[A-Z]*[a-z]/.test(t);
+}
+
+// The API lists a compound and its parts (返礼品, 返礼, 品); a reader needs only the longest.
+function shownTerms(terms) {
+  const words = [...new Set((Array.isArray(terms) ? terms : []).filter(isWord))];
+  return words.filter((w) => !words.some((o) => o !== w && o.includes(w)));
+}
+
 function matchList(matches) {
   return h('ol', { class: 'matches' }, matches.map((m) => {
     const p = m.project;
@@ -141,9 +152,10 @@ function matchList(matches) {
         snippetNode(s.snippet, 'dd', ''),
       ]))
       : null;
-    const terms = Array.isArray(m.terms) && m.terms.length
+    const words = shownTerms(m.terms);
+    const terms = words.length
       ? h('ul', { class: 'terms', 'aria-label': '一致した言葉' },
-        h('li', {}, '一致した言葉：'), m.terms.map((t) => h('li', {}, h('span', { class: 'tag' }, String(t)))))
+        h('li', {}, '一致した言葉：'), words.map((t) => h('li', {}, h('span', { class: 'tag' }, String(t)))))
       : null;
     return h('li', { class: 'match' }, head, meta, evidence, terms);
   }));
