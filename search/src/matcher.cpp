@@ -73,7 +73,8 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
     SectionRecord r = SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data()));
     if (!r.project_id) continue;
     auto& c = by_project[*r.project_id];
-    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t) c.terms.insert(*t);
+    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
+      if (!(*t).starts_with("X")) c.terms.insert(*t);  // boolean filter terms are not evidence
     const double weight = it.get_weight() * schema::kind_weight(r.kind);
     c.sections.push_back({std::move(r), weight, {}});
   }

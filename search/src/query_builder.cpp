@@ -81,17 +81,25 @@ Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, X
   alts.emplace_back(g.head->text, wqf);
   terms.words.insert(g.head->text);
   if (!g.parts.empty()) {
-    std::vector<Query> parts;
+    std::vector<Query> parts, content;
     for (const Term* p : g.parts) {
       parts.emplace_back(p->text, wqf, p->position + 1);
-      if (!p->affix) terms.words.insert(p->text);
+      if (!p->affix) {
+        terms.words.insert(p->text);
+        content.emplace_back(p->text, wqf);
+      }
     }
     alts.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+    // The parts apart in one section still count (データ利活用 ~ データの活用), below the
+    // exact compound and the phrase, which also match and so add their weight.
+    if (content.size() >= 2) alts.emplace_back(Query::OP_AND, content.begin(), content.end());
   }
   for (auto& s : synonyms(analyzer, g.head->text, terms)) alts.push_back(std::move(s));
   const std::size_t head_len = g.head->end - g.head->begin;
   (void)head_len;
-  if (!g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2) {
+  // Readings stand in for nouns typed in kana; a verb in kana already matches its base form.
+  const bool noun = g.head->kind == TermKind::compound || g.head->pos.starts_with("名詞");
+  if (noun && !g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2) {
     alts.emplace_back(schema::term(schema::kReading, g.head->reading), wqf);
     terms.readings.insert(g.head->reading);
   }
@@ -299,6 +307,11 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
       continue;
     }
     for (const auto& u : units) sq.optional.push_back(u);
+    // The relaxed tier also takes a compound's parts one by one.
+    if (!chunk.phrase)
+      for (const auto& g : groups)
+        for (const Term* p : g.parts)
+          if (!p->affix && !p->stop) sq.optional.emplace_back(p->text);
     if (chunk.or_before && !sq.required.empty()) {
       Query prev = sq.required.back();
       sq.required.back() = Query(Query::OP_OR, prev, Query(Query::OP_AND, units.begin(), units.end()));
