@@ -37,6 +37,20 @@ test('the matched project links to its page', async () => {
   await page.getByRole('heading', { level: 1, name: 'ふるさと納税' }).waitFor();
 });
 
+test('a voice about none of the plans says so, with no 課 to route to', async () => {
+  const page = await newPage(browser);
+  await page.goto(url('/voice'));
+  await submitVoice(page, '道路の舗装がでこぼこで危ないので直してほしい');
+  await page.getByText('このご意見は、現在の計画のどの事業にも当てはまらないようです。').waitFor();
+  assert.equal(await page.locator('.route').count(), 0);
+  // Weak candidates, if the server offers any, are set apart as a side note.
+  const listed = await page.locator('.match').count();
+  if (listed) {
+    await page.getByRole('heading', { name: '参考：関係の薄い候補' }).waitFor();
+    assert.equal(await page.locator('.weak .match').count(), listed);
+  }
+});
+
 test('Ctrl+Enter in the text area sends the voice, for clerks working from the keyboard', async () => {
   const page = await newPage(browser);
   await page.goto(url('/voice'));
