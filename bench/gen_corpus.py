@@ -275,7 +275,8 @@ class Gen:
             elif r < 0.15:
                 name = self.mutate(rng, rng.choice(self.p["title"]), theme, 1.0, at_end=True)
             else:
-                name = rng.choice(theme) + rng.choice(PROJECT_SUFFIXES)
+                w, suf = rng.choice(theme), rng.choice(PROJECT_SUFFIXES)
+                name = w + (suf[2:] if suf[:2] == w[-2:] else suf)  # 創業支援+支援事業 -> 創業支援事業
             if name not in used:
                 used.add(name)
                 return name
