@@ -23,7 +23,7 @@ async function violations(page) {
 const states = [
   ['search page without a query', '/', (p) => p.getByRole('heading', { name: '事業の一覧' }).waitFor()],
   ['search results', '/?q=' + encodeURIComponent('市民'), (p) => p.getByRole('list', { name: '検索結果' }).waitFor()],
-  ['no results', '/?q=' + encodeURIComponent('ぬゎゑゐ'), (p) => p.getByText('に一致する情報は見つかりませんでした').waitFor()],
+  ['no results', '/?q=' + encodeURIComponent('ぬゎゑゐ'), (p) => p.locator('#results-area').getByText('に一致する情報は見つかりませんでした').waitFor()],
   ['project page', async () => '/projects/' + encodeURIComponent(await projectIdByName('ふるさと納税')),
     (p) => p.getByRole('heading', { level: 1, name: 'ふるさと納税' }).waitFor()],
   ['voice page with a result', '/voice', async (p) => {

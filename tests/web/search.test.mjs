@@ -109,7 +109,7 @@ test('a nonsense query says nothing was found and suggests what to try', async (
   const page = await newPage(browser);
   await page.goto(url('/'));
   await search(page, 'ぬゎゑゐ');
-  await page.getByText('に一致する情報は見つかりませんでした').waitFor();
+  await page.locator('#results-area').getByText('に一致する情報は見つかりませんでした').waitFor();
   assert.equal(await resultCount(page), 0);
   assert.match(await page.locator('#results-area').innerText(), /ひらがな/);
   assert.equal(await page.getByRole('article').count(), 0);
@@ -172,4 +172,16 @@ test('the search page fits a 375px phone without sideways scrolling', async () =
   await page.getByRole('heading', { name: /の検索結果/ }).waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `page is ${width}px wide`);
+});
+
+test('snippets keep only text and <mark>, even if the server ever sent other markup', async () => {
+  const page = await newPage(browser);
+  await page.goto(url('/'));
+  const html = await page.evaluate(async () => {
+    const { snippetNode } = await import('/static/common.js');
+    return snippetNode('&lt;b&gt;<mark>返礼品</mark><img src=x onerror="alert(1)"><script>alert(2)</script><a href="javascript:alert(3)">x</a>').innerHTML;
+  });
+  assert.equal(html, '&lt;b&gt;<mark>返礼品</mark>alert(2)x');
+  await page.waitForTimeout(200);
+  assert.deepEqual(page.dialogs, []);
 });

@@ -41,7 +41,7 @@ test('a voice about none of the plans says so, with no 課 to route to', async (
   const page = await newPage(browser);
   await page.goto(url('/voice'));
   await submitVoice(page, '道路の舗装がでこぼこで危ないので直してほしい');
-  await page.getByText('このご意見は、現在の計画のどの事業にも当てはまらないようです。').waitFor();
+  await page.locator('#voice-result').getByText('このご意見は、現在の計画のどの事業にも当てはまらないようです。').waitFor();
   assert.equal(await page.locator('.route').count(), 0);
   // Weak candidates, if the server offers any, are set apart as a side note.
   const listed = await page.locator('.match').count();
