@@ -71,6 +71,10 @@ def f(x, nd=1):
     return f"{x:,.{nd}f}"
 
 
+def mb(kb):
+    return None if not kb else kb / 1024
+
+
 def ratio(a, b, nd=2):
     if a is None or b is None or b == 0:
         return "n/a"
@@ -87,7 +91,8 @@ def main():
     sizes = sorted({k[0] for k in rec})
     P = print
     P("## Machine and parameters\n")
-    for k in ("cpu", "cores", "mem", "kernel", "groonga", "mecab", "wrk", "koe", "params"):
+    for k in ("cpu", "cores", "mem", "kernel", "groonga", "mecab", "wrk", "koe", "params",
+              "loadavg_start", "loadavg_end"):
         if k in host:
             P(f"- {k}: {host[k]}")
     P()
@@ -117,7 +122,7 @@ def main():
             db = r.med(s, eng, "db_bytes")
             P(f"| {f(s, 0)} | {eng if eng != 'mecab' else 'MeCab alone'} | {r.n(s, eng, 'index_s')} | {f(t, 2)} | "
               f"{f(nsec / t if t else None, 0)} | {f(tmb / t if t else None, 2)} | "
-              f"{f(db / 1e6 if db else None)} | {f((r.max(s, eng, 'peak_rss_kb') or 0) / 1024)} |")
+              f"{f(db / 1e6 if db else None)} | {f(mb(r.max(s, eng, 'peak_rss_kb')))} |")
     P()
     P("MeCab's share of koe's indexing time (MeCab alone / koe index):\n")
     P("| sections | MeCab s | koe s | share |")
@@ -153,7 +158,7 @@ def main():
                     errs = sum((r.sum(s, eng, base + k) or 0) for k in ("non2xx", "app_errors", "socket_errors"))
                     P(f"| {f(s, 0)} | {eng} | {wl} | {c} | {f(rps, 0)} | {f(r.med(s, eng, base + 'p50_ms'), 2)} | "
                       f"{f(r.med(s, eng, base + 'p99_ms'), 2)} | {f(errs, 0)} | "
-                      f"{f((r.max(s, eng, base + 'rss_kb') or 0) / 1024)} |")
+                      f"{f(mb(r.max(s, eng, base + 'rss_kb')))} |")
     P()
 
     P("## koe / Groonga\n")
@@ -177,7 +182,7 @@ def main():
         nsec = r.med(s, "corpus", "dumped_sections") or s
         P(f"| {human_size(s)} | {f(kt, 2)} | {f(nsec / kt if kt else None, 0)} | "
           f"{f(r.med(s, 'koe', 'inproc_search_p99_ms'), 2)} | {f(r.med(s, 'koe', 'inproc_match_p99_ms'), 2)} | "
-          f"{f(r.med(s, 'koe', 'http_mix_c64_rps'), 0)} | {f((r.max(s, 'koe', 'server_hwm_kb') or 0) / 1024)} | "
+          f"{f(r.med(s, 'koe', 'http_mix_c64_rps'), 0)} | {f(mb(r.max(s, 'koe', 'server_hwm_kb')))} | "
           f"{f(r.med(s, 'groonga', 'index_s'), 2)} | {f(r.med(s, 'groonga', 'http_mix_c64_rps'), 0)} |")
     P()
 

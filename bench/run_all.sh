@@ -21,6 +21,11 @@
 # targets at 100k) to stdout and to bench/results/<UTC date>.md, with the raw
 # records in bench/results/<UTC date>.tsv.
 #
+# Environment: KOE, KOE_BENCH (binaries), KOE_PORT, GRN_PORT, KOE_SERVE_ARGS
+# (extra `koe serve` arguments, e.g. "--threads 64").
+# The machine must be otherwise idle: the load average at start and end is
+# recorded with the figures.
+#
 # Needs: python3, mecab + ipadic-utf8, /usr/bin/time, wrk, groonga-bin and
 # groonga-tokenizer-mecab (unless --skip-groonga), build/koe (index, serve,
 # corpus dump) and build/koe-bench (latency). Missing koe pieces are reported
@@ -136,7 +141,8 @@ run_wrk() {  # size engine workload conns script url
   echo "host	mecab	$(mecab -v 2>&1 | head -1)"
   echo "host	wrk	$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "host	koe	$( [ $HAVE_KOE = 1 ] && (cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null) || echo n/a)"
-  echo "host	params	duration=$DURATION rounds=$ROUNDS runs=$RUNS wrk_threads=$WRK_THREADS seed=$SEED"
+  echo "host	params	duration=$DURATION rounds=$ROUNDS runs=$RUNS wrk_threads=$WRK_THREADS seed=$SEED koe_serve_args=${KOE_SERVE_ARGS:-none}"
+  echo "host	loadavg_start	$(cut -d' ' -f1-3 /proc/loadavg)"
 } | while IFS=$'\t' read -r a b c; do rec host "$a" "$b" "$c"; done
 
 SIZES=()
@@ -222,7 +228,8 @@ PY
   KPID=""; GPID=""
   if [ $HAVE_SERVE = 1 ] && [ -d "$D/koe.db" ]; then
     port_free "$KOE_PORT" || { echo "run_all.sh: port $KOE_PORT busy (set KOE_PORT)" >&2; exit 1; }
-    "$KOE" serve --db "$D/koe.db" --host 127.0.0.1 --port "$KOE_PORT" > "$D/koe.serve.log" 2>&1 &
+    # shellcheck disable=SC2086  # KOE_SERVE_ARGS is a word list on purpose (e.g. "--threads 64")
+    "$KOE" serve --db "$D/koe.db" --host 127.0.0.1 --port "$KOE_PORT" ${KOE_SERVE_ARGS:-} > "$D/koe.serve.log" 2>&1 &
     KPID=$!; PIDS+=("$KPID")
     if ! wait_http "http://127.0.0.1:$KOE_PORT/api/v1/search?q=%E5%BA%83%E5%A0%B1&limit=1" "$KPID" 300; then
       log "[$S] koe serve did not come up: $(tail -3 "$D/koe.serve.log")"; kill "$KPID" 2>/dev/null || true; KPID=""
@@ -264,5 +271,6 @@ PY
   [ "$KEEP" = 1 ] || rm -rf "$D/grn" "$D/text.txt" "$D/sections.jsonl"
 done
 
+rec host host loadavg_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$HERE/report.py" "$RAW" | tee "$OUT"
 log "report: $OUT  raw records: $RAW"
