@@ -49,6 +49,12 @@ export async function newPage(browser, viewport = DESKTOP) {
   page.problems = [];
   page.dialogs = [];
   page.on('pageerror', (err) => page.problems.push('pageerror: ' + err.message));
+  // A page or asset that fails to load (API errors are the tests' own business).
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !new URL(res.url()).pathname.startsWith('/api/')) {
+      page.problems.push(`http ${res.status()}: ${res.url()}`);
+    }
+  });
   page.on('dialog', async (d) => {
     page.dialogs.push(d.type() + ': ' + d.message());
     await d.dismiss();
