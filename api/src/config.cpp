@@ -62,9 +62,10 @@ void apply_config_file(ServerConfig& c, const std::filesystem::path& file) {
       else if (key == "access_log") c.access_log = value.get<bool>();
       else if (key == "dicdir") c.analyzer.dicdir = value.get<std::string>();
       else if (key == "dictionaries") c.analyzer.dictionaries = value.get<std::string>();
+      else if (key == "match_min_strength") c.match.min_strength = value.get<double>();
       else if (key == "match_min_evidence") c.match.min_evidence = value.get<double>();
-      else if (key == "match_medium_evidence") c.match.medium_evidence = value.get<double>();
-      else if (key == "match_high_evidence") c.match.high_evidence = value.get<double>();
+      else if (key == "match_medium_strength") c.match.medium_strength = value.get<double>();
+      else if (key == "match_high_strength") c.match.high_strength = value.get<double>();
       else throw Error(where + ": unknown setting");
     } catch (const nlohmann::json::type_error& e) {
       throw Error(where + ": wrong type (" + std::string(e.what()) + ")");
@@ -114,8 +115,9 @@ std::vector<std::string> validate(const ServerConfig& c) {
       problems.push_back("cors_origins: «" + o + "» is not an origin (http://… or https://…)");
   if (!c.web_root.empty() && !std::filesystem::is_directory(c.web_root))
     problems.push_back("web_root: " + c.web_root.string() + " is not a directory");
-  if (!(c.match.min_evidence <= c.match.medium_evidence && c.match.medium_evidence <= c.match.high_evidence))
-    problems.push_back("match evidence thresholds must satisfy min <= medium <= high");
+  if (!(c.match.min_strength <= c.match.medium_strength && c.match.medium_strength <= c.match.high_strength))
+    problems.push_back("match_*_strength: thresholds must satisfy min <= medium <= high");
+  if (c.match.min_evidence < 0) problems.push_back("match_min_evidence: must not be negative");
   return problems;
 }
 

@@ -92,6 +92,19 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
     }
     lexicon_.synonym_groups.push_back(std::move(group));
   }
+  auto word_sequence = [&](const std::string& entry) {
+    std::vector<std::string> seq;
+    for (const auto& t : analyze(entry).terms)
+      if (t.kind == TermKind::word) seq.push_back(t.text);
+    return seq;
+  };
+  for (const auto& row : source.expansions) {
+    std::string key;
+    for (const auto& s : word_sequence(row[0])) key += s;
+    if (key.empty()) continue;
+    for (std::size_t k = 1; k < row.size(); ++k)
+      if (auto seq = word_sequence(row[k]); !seq.empty()) lexicon_.expansions[key].push_back(std::move(seq));
+  }
 }
 
 Analyzer::~Analyzer() = default;

@@ -39,7 +39,7 @@ void delete_document_sections(Xapian::WritableDatabase& db, const std::string& d
 
 std::string analysis_fingerprint(const AnalyzerOptions& options) {
   std::uint64_t h = fnv1a("schema:" + std::to_string(schema::kVersion));
-  for (const char* f : {"koe-user.dic", "stopwords.txt", "variants.tsv", "synonyms.tsv"})
+  for (const char* f : {"koe-user.dic", "stopwords.txt", "variants.tsv", "synonyms.tsv", "expansions.tsv"})
     h = fnv1a(read_file(options.dictionaries / f), h);
   h = fnv1a(options.dicdir.string(), h);
   return hex(h);

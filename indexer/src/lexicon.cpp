@@ -51,6 +51,7 @@ LexiconSource LexiconSource::load(const std::filesystem::path& dir) {
   }
   src.variants = read_table(dir / "variants.tsv", 2);
   src.synonyms = read_table(dir / "synonyms.tsv", 2);
+  src.expansions = read_table(dir / "expansions.tsv", 2);
   return src;
 }
 

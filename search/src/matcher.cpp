@@ -39,6 +39,7 @@ nlohmann::json MatchResponse::to_json() const {
       secs.push_back({{"kind", std::string(kind_name(s.section.kind))}, {"label", s.section.label}, {"snippet", s.snippet}, {"score", s.score}});
     ms.push_back({{"project", project_json(m.project)},
                   {"score", m.score},
+                  {"strength", m.strength},
                   {"evidence", m.evidence},
                   {"confidence", m.confidence},
                   {"sections", secs},
@@ -93,7 +94,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
     std::set<std::string> shown;
     for (const auto& t : c.terms) {
       std::string d = display_term(t);
-      if (shown.insert(d).second) pm.evidence += idf(db, t);
+      if (shown.insert(d).second && vq.value().evidence_terms.count(t)) pm.evidence += idf(db, t);
     }
     pm.terms.assign(shown.begin(), shown.end());
     std::sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) {
@@ -105,16 +106,21 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.score > b.score; });
 
+  const double scale = std::log(1.0 + db.get_doccount());
+  for (auto& pm : ranked) {
+    pm.strength = pm.score / scale;
+    pm.evidence /= scale;
+  }
   if (!ranked.empty()) {
-    const double top = ranked[0].score;
     const double second = ranked.size() > 1 ? ranked[1].score : 0;
-    resp.out_of_scope = ranked[0].evidence < options.min_evidence;
+    const double lead = second > 0 ? ranked[0].score / second : 1e9;
+    resp.out_of_scope = ranked[0].strength < options.min_strength || ranked[0].evidence < options.min_evidence;
     for (std::size_t k = 0; k < ranked.size(); ++k) {
       auto& pm = ranked[k];
-      const bool leads = k == 0 && (second <= 0 || top / second >= options.clear_lead);
-      if (resp.out_of_scope || pm.evidence < options.min_evidence) pm.confidence = "low";
-      else if (pm.evidence >= options.high_evidence && leads) pm.confidence = "high";
-      else if (pm.evidence >= options.medium_evidence && pm.score >= 0.5 * top) pm.confidence = "medium";
+      const bool plausible = pm.strength >= options.min_strength && pm.evidence >= options.min_evidence;
+      if (resp.out_of_scope || !plausible) pm.confidence = "low";
+      else if (k == 0 && pm.strength >= options.high_strength && lead >= options.clear_lead) pm.confidence = "high";
+      else if (pm.strength >= options.medium_strength && (k > 0 || lead >= options.some_lead)) pm.confidence = "medium";
       else pm.confidence = "low";
     }
   }

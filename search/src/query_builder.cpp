@@ -346,16 +346,45 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
     if (!slot.first) slot.first = &g;
     ++slot.second;
   }
+  auto noun = [](const Term& t) { return t.kind == TermKind::compound || t.pos.starts_with("名詞") || t.pos.starts_with("未知"); };
+  auto evidence = [&](const std::string& term) {
+    if (utf8::length(term) >= 2 && !analyzer.lexicon().stopwords.count(term)) vq.evidence_terms.insert(term);
+  };
   std::vector<Query> parts;
   for (auto& [text_key, entry] : seen) {
     const Group& g = *entry.first;
-    parts.push_back(group_query(analyzer, g, vq.terms, entry.second));
+    QueryTerms group_terms;
+    parts.push_back(group_query(analyzer, g, group_terms, entry.second));
+    if (noun(*g.head)) {
+      for (const auto& w : group_terms.words) evidence(w);
+      for (const auto& r : group_terms.readings) vq.evidence_terms.insert(schema::term(schema::kReading, r));
+    }
+    vq.terms.words.insert(group_terms.words.begin(), group_terms.words.end());
+    vq.terms.readings.insert(group_terms.readings.begin(), group_terms.readings.end());
     // The parts of a compound count on their own too: 返礼品の追加 and 魅力ある返礼品 share 返礼品.
     for (const Term* p : g.parts)
       if (!p->affix && !p->stop && utf8::length(p->text) >= 2 && !seen.count(p->text)) {
         parts.emplace_back(p->text, entry.second);
         vq.terms.words.insert(p->text);
+        evidence(p->text);
       }
+    // The plan's own words for what a citizen says (市長 → 理事者), at half weight.
+    if (auto it = analyzer.lexicon().expansions.find(g.head->text); it != analyzer.lexicon().expansions.end()) {
+      for (const auto& seq : it->second) {
+        Query e;
+        if (seq.size() == 1) {
+          e = Query(seq[0]);
+        } else {
+          std::vector<Query> words(seq.begin(), seq.end());
+          e = Query(Query::OP_PHRASE, words.begin(), words.end(), static_cast<Xapian::termcount>(seq.size()));
+        }
+        parts.emplace_back(Query::OP_SCALE_WEIGHT, e, 0.5);
+        for (const auto& w : seq) {
+          vq.terms.words.insert(w);
+          evidence(w);
+        }
+      }
+    }
     ++vq.content_terms;
   }
   if (parts.empty())

@@ -2,6 +2,7 @@
 /// @brief koe's error types: Error for the command line and start-up, Status for request paths.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -42,6 +43,22 @@ struct Status {
   static Status bad_request(std::string m) { return {400, std::move(m)}; }
   static Status not_found(std::string m) { return {404, std::move(m)}; }
   static Status unavailable(std::string m) { return {503, std::move(m)}; }
+};
+
+/// A value or the Status that says why there is none.
+template <class T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(Status status) : status_(std::move(status)) {}  // NOLINT
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+  T& value() { return *value_; }
+  const T& value() const { return *value_; }
+
+ private:
+  Status status_;
+  std::optional<T> value_;
 };
 
 }  // namespace koe

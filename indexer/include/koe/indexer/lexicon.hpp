@@ -19,6 +19,9 @@ struct LexiconSource {
   std::vector<std::vector<std::string>> variants;
   /// synonyms.tsv: a group of interchangeable words per line.
   std::vector<std::vector<std::string>> synonyms;
+  /// expansions.tsv: a citizen's word, then the plan's words for the same thing (市長 →
+  /// 理事者); one-way and weaker than a synonym, used for voices only.
+  std::vector<std::vector<std::string>> expansions;
 
   static LexiconSource load(const std::filesystem::path& dir);
 };
@@ -31,6 +34,8 @@ struct Lexicon {
   std::vector<std::vector<std::vector<std::string>>> synonym_groups;
   /// Term (single-term entries and whole phrases joined) → the groups it belongs to.
   std::unordered_map<std::string, std::vector<std::size_t>> synonym_index;
+  /// Word (or joined phrase) → the plan's words it expands to, as term sequences.
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>> expansions;
 };
 
 }  // namespace koe

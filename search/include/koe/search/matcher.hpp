@@ -16,15 +16,20 @@
 
 namespace koe::search {
 
-/// The calibrated constants of the routing rule (README.md, "How koe decides").
+/// The calibrated constants of the routing rule (README.md, "How koe decides"). Scores and
+/// evidence are divided by ln(1 + sections in the index), the scale of an idf, so the
+/// thresholds keep their meaning as the corpus grows.
 struct MatchOptions {
   std::size_t sections_considered = 300;  ///< best sections aggregated into projects
-  /// A voice is out of scope when its best project's evidence is below this: the summed
-  /// inverse document frequency of the distinct voice words found in that project.
-  double min_evidence = 6.0;
-  double high_evidence = 14.0;    ///< at or above (with a clear lead): high confidence
-  double medium_evidence = 9.0;   ///< at or above: medium
-  double clear_lead = 1.25;       ///< top score over the runner-up's for high confidence
+  /// In scope only when the best project's strength (its score over ln(1+N)) reaches this…
+  double min_strength = 1.55;
+  /// …and the specific words found in it (summed idf of its matched nouns, over ln(1+N))
+  /// reach this.
+  double min_evidence = 0.5;
+  double high_strength = 4.5;    ///< high confidence: this strong and a clear lead
+  double medium_strength = 2.5;  ///< medium confidence: this strong and some lead
+  double clear_lead = 1.5;       ///< best over runner-up score for high confidence
+  double some_lead = 1.2;        ///< … for medium
   std::size_t max_text_bytes = 64 * 1024;
 };
 
@@ -42,7 +47,8 @@ struct MatchedSection {
 struct ProjectMatch {
   SectionRecord project;  ///< the project's title section, for id, name, 課, department
   double score = 0;
-  double evidence = 0;
+  double strength = 0;  ///< score / ln(1 + N)
+  double evidence = 0;  ///< summed idf of the voice's nouns found here / ln(1 + N)
   std::string confidence;  ///< high, medium, low
   std::vector<MatchedSection> sections;
   std::vector<std::string> terms;  ///< voice words found in the project

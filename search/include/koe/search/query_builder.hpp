@@ -53,6 +53,9 @@ Result<Xapian::Query> filter_query(const Filters& filters);
 struct VoiceQuery {
   Xapian::Query query;
   QueryTerms terms;
+  /// Index terms that count as evidence that a voice concerns a project: its nouns and
+  /// compounds of two or more characters (and their synonyms), not verbs or stop words.
+  std::set<std::string> evidence_terms;
   std::size_t content_terms = 0;
 };
 Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text);
