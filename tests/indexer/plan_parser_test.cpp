@@ -312,7 +312,7 @@ TEST_CASE("The small valid plan the malformed cases start from parses", "[plan_p
 }
 
 TEST_CASE("An empty file is refused on line 1", "[plan_parser][errors]") {
-  for (const std::string content : {std::string(), std::string("\n\n\t\t\n  \n")}) {
+  for (const std::string& content : {std::string(), std::string("\n\n\t\t\n  \n")}) {
     const auto e = parse_error_of(content);
     CHECK(e.line() == 1);
     CHECK(e.file() == "x.tsv");

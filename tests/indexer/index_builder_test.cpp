@@ -1,0 +1,189 @@
+// build_index against a temporary copy of the corpus: first build, no-op rebuilds, and each
+// way a document can change underneath the index.
+#include <catch2/catch.hpp>
+#include <xapian.h>
+
+#include <string>
+
+#include "koe/indexer/index_builder.hpp"
+#include "koe/indexer/schema.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using koe::test::TempDir;
+
+struct Fixture {
+  TempDir dir{"koe-index-builder"};
+  fs::path corpus = koe::test::copy_corpus(dir.path());
+  fs::path plan = corpus / "2026" / "shichokoshitsu.tsv";
+  fs::path db = dir / "db";
+
+  koe::IndexSummary index() { return koe::build_index(koe::test::analyzer(), {{corpus}, db}); }
+
+  Xapian::doccount count(const std::string& term) const {
+    Xapian::Database d(db.string());
+    Xapian::Enquire e(d);
+    e.set_query(Xapian::Query(term));
+    return e.get_mset(0, d.get_doccount() + 1).size();
+  }
+  Xapian::doccount sections() const { return Xapian::Database(db.string()).get_doccount(); }
+  Xapian::rev revision() const { return Xapian::Database(db.string()).get_revision(); }
+
+  void replace_in_plan(const std::string& from, const std::string& to) {
+    std::string text = koe::test::read_file(plan);
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    koe::test::write_file(plan, text);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("A first build indexes one document, nine projects and 83 sections", "[index_builder]") {
+  Fixture f;
+  const auto s = f.index();
+  CHECK(s.errors.empty());
+  CHECK(s.documents == 1);
+  CHECK(s.documents_changed == 1);
+  CHECK(s.documents_removed == 0);
+  CHECK(s.projects == 9);
+  CHECK(s.sections == 83);
+  CHECK(s.committed);
+  CHECK(s.terms > 0);
+  CHECK(s.postings > s.terms);
+  CHECK(s.text_bytes > 0);
+  CHECK(f.sections() == 83);
+  CHECK(f.count(koe::schema::term(koe::schema::kProject, "2026-shichokoshitsu-7")) == 9);
+  CHECK(f.count(koe::schema::term(koe::schema::kSectionId, "2026-shichokoshitsu-7-issues")) == 1);
+  CHECK(f.count(koe::schema::term(koe::schema::kDivision, "広聴課")) == 18);
+  CHECK(f.count(koe::schema::term(koe::schema::kLevel, "department")) == 2);
+  CHECK(f.count(koe::schema::term(koe::schema::kFiscalYear, "2026")) == 83);
+}
+
+TEST_CASE("Re-indexing an unchanged corpus commits nothing and keeps the revision", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  const auto rev = f.revision();
+  const auto s = f.index();
+  CHECK_FALSE(s.committed);
+  CHECK(s.documents == 1);
+  CHECK(s.documents_changed == 0);
+  CHECK(s.documents_removed == 0);
+  CHECK(s.sections == 83);
+  CHECK(s.projects == 9);
+  CHECK(f.revision() == rev);
+}
+
+TEST_CASE("A changed document replaces its sections", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  REQUIRE(f.count("桑都ペイ") > 0);
+  REQUIRE(f.count("電子マネー") == 0);
+  f.replace_in_plan("桑都ペイの返礼品への活用", "電子マネーの返礼品への活用");
+  const auto rev = f.revision();
+  const auto s = f.index();
+  CHECK(s.committed);
+  CHECK(s.documents_changed == 1);
+  CHECK(s.sections == 83);
+  CHECK(f.revision() > rev);
+  CHECK(f.count("電子マネー") == 1);
+  // 桑都ペイ was in two sections; only the edited one loses it.
+  CHECK(f.count("桑都ペイ") == 1);
+  CHECK(f.sections() == 83);
+}
+
+TEST_CASE("A removed document's sections disappear", "[index_builder]") {
+  Fixture f;
+  // A second department, so removing one leaves the other in place.
+  const fs::path second = f.corpus / "2026" / "kohoka.tsv";
+  koe::test::write_file(second, koe::test::read_file(f.plan));
+  const auto first = f.index();
+  REQUIRE(first.errors.empty());
+  REQUIRE(first.documents == 2);
+  REQUIRE(f.sections() == 166);
+  REQUIRE(f.count(koe::schema::term(koe::schema::kDocument, "2026-kohoka")) == 83);
+
+  fs::remove(second);
+  const auto s = f.index();
+  CHECK(s.committed);
+  CHECK(s.documents == 1);
+  CHECK(s.documents_removed == 1);
+  CHECK(s.sections == 83);
+  CHECK(s.projects == 9);
+  CHECK(f.count(koe::schema::term(koe::schema::kDocument, "2026-kohoka")) == 0);
+  CHECK(f.count(koe::schema::term(koe::schema::kDocument, "2026-shichokoshitsu")) == 83);
+
+  // Removing the last document empties the index.
+  fs::remove(f.plan);
+  const auto empty = f.index();
+  CHECK(empty.documents_removed == 1);
+  CHECK(f.sections() == 0);
+}
+
+TEST_CASE("An unreadable document reports an error and keeps its previous sections", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  REQUIRE(f.count("桑都ペイ") == 2);
+  const auto rev = f.revision();
+
+  // Break the file: the 【現状】 rows of the last block are gone, and a new word appears
+  // elsewhere, which must not reach the index either.
+  std::string text = koe::test::read_file(f.plan);
+  const auto at = text.rfind("\t【現状】");
+  REQUIRE(at != std::string::npos);
+  text.resize(at);
+  const auto word = text.find("桑都ペイの返礼品への活用");
+  REQUIRE(word != std::string::npos);
+  text.replace(word, std::string("桑都ペイ").size(), "電子マネー");
+  koe::test::write_file(f.plan, text);
+
+  const auto s = f.index();
+  REQUIRE(s.errors.size() == 1);
+  CHECK_THAT(s.errors[0], Catch::Contains("shichokoshitsu.tsv:80:"));
+  CHECK_THAT(s.errors[0], Catch::Contains("truncated"));
+  CHECK(s.documents_removed == 0);
+  CHECK(s.sections == 83);
+  CHECK(f.sections() == 83);
+  CHECK(f.count("桑都ペイ") == 2);
+  CHECK(f.count("電子マネー") == 0);
+  CHECK(f.revision() == rev);
+
+  SECTION("and indexes it again once it is fixed") {
+    koe::test::write_file(f.plan, koe::test::read_file(koe::test::plan_path()));
+    const auto fixed = f.index();
+    CHECK(fixed.errors.empty());
+    CHECK(fixed.sections == 83);
+  }
+}
+
+TEST_CASE("A document that is not UTF-8 reports the byte offset and keeps its sections", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  std::string text = koe::test::read_file(f.plan);
+  const auto at = text.find("-----");
+  REQUIRE(at != std::string::npos);
+  text[at] = '\xff';
+  koe::test::write_file(f.plan, text);
+  const auto s = f.index();
+  REQUIRE(s.errors.size() == 1);
+  CHECK_THAT(s.errors[0], Catch::Contains("shichokoshitsu.tsv:4:"));
+  CHECK_THAT(s.errors[0], Catch::Contains("byte offset " + std::to_string(at)));
+  CHECK(f.sections() == 83);
+}
+
+TEST_CASE("build_index reports progress up to the number of sections", "[index_builder]") {
+  Fixture f;
+  std::size_t last_done = 0, last_total = 0, calls = 0;
+  koe::build_index(koe::test::analyzer(), {{f.corpus}, f.db}, [&](std::size_t done, std::size_t total) {
+    CHECK(done == last_done + 1);
+    last_done = done;
+    last_total = total;
+    ++calls;
+  });
+  CHECK(calls == 83);
+  CHECK(last_done == 83);
+  CHECK(last_total == 83);
+}
