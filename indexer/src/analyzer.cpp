@@ -77,14 +77,18 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
   for (const auto& w : source.stopwords) lexicon_.stopwords.insert(canonical(norm(w)));
   for (const auto& row : source.synonyms) {
     std::vector<std::vector<std::string>> group;
+    const std::size_t gi = lexicon_.synonym_groups.size();
     for (const auto& entry : row) {
       std::vector<std::string> seq;
       for (const auto& t : analyze(entry).terms)
         if (t.kind == TermKind::word) seq.push_back(t.text);
+      if (seq.size() > 1) lexicon_.synonym_phrases.emplace_back(norm(entry), gi);
       if (!seq.empty()) group.push_back(std::move(seq));
     }
-    if (group.size() < 2) continue;
-    const std::size_t gi = lexicon_.synonym_groups.size();
+    if (group.size() < 2) {
+      while (!lexicon_.synonym_phrases.empty() && lexicon_.synonym_phrases.back().second == gi) lexicon_.synonym_phrases.pop_back();
+      continue;
+    }
     for (const auto& seq : group) {
       std::string key;
       for (const auto& s : seq) key += s;

@@ -74,6 +74,33 @@ std::vector<Query> synonyms(const Analyzer& analyzer, const std::string& key, Qu
   return out;
 }
 
+/// Queries for every entry of synonym group `gi` except the one spelled `except`.
+std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, const std::string& except, QueryTerms& terms) {
+  std::vector<Query> out;
+  for (const auto& seq : analyzer.lexicon().synonym_groups[gi]) {
+    std::string joined;
+    for (const auto& s : seq) joined += s;
+    if (joined == except) continue;
+    if (seq.size() == 1) {
+      out.emplace_back(seq[0]);
+    } else {
+      std::vector<Query> parts(seq.begin(), seq.end());
+      out.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(seq.size()));
+    }
+    terms.words.insert(joined);
+    for (const auto& s : seq) terms.words.insert(s);
+  }
+  return out;
+}
+
+/// Synonym groups whose several-word entries appear in `normalized` (市長と語る会).
+std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer& analyzer, const std::string& normalized) {
+  std::vector<std::pair<std::size_t, std::string>> out;
+  for (const auto& [surface, gi] : analyzer.lexicon().synonym_phrases)
+    if (normalized.find(surface) != std::string::npos) out.emplace_back(gi, surface);
+  return out;
+}
+
 /// The query for one group: the compound term or the phrase of its parts, their synonyms,
 /// and for kana-only input its reading (so ひしょ finds 秘書).
 Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, Xapian::termcount wqf = 1) {
@@ -291,6 +318,12 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
         }
         units.push_back(group_query(analyzer, g, sq.terms));
       }
+      // A several-word synonym in the chunk (市長と語る会) may stand for its group's others.
+      for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
+        auto alts = group_alternatives(analyzer, gi, "", sq.terms);
+        if (!units.empty()) alts.insert(alts.begin(), Query(Query::OP_AND, units.begin(), units.end()));
+        units = {or_of(alts)};
+      }
       // A chunk typed in kana alone may be a reading of kanji text (ひしょ → 秘書).
       const std::string& norm = a.normalized.text;
       if (utf8::is_kana_only(norm) && utf8::length(norm) >= 2) {
@@ -386,6 +419,19 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
       }
     }
     ++vq.content_terms;
+  }
+  for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
+    QueryTerms group_terms;
+    for (auto& q : group_alternatives(analyzer, gi, "", group_terms)) parts.push_back(std::move(q));
+    for (const auto& w : group_terms.words) evidence(w);
+    vq.terms.words.insert(group_terms.words.begin(), group_terms.words.end());
+  }
+  // A short text typed in kana alone may be the reading of kanji in the plans (しまいとし).
+  if (utf8::is_kana_only(a.normalized.text) && utf8::length(a.normalized.text) >= 2) {
+    const std::string reading = utf8::to_katakana(a.normalized.text);
+    parts.emplace_back(schema::term(schema::kReading, reading));
+    vq.terms.readings.insert(reading);
+    vq.evidence_terms.insert(schema::term(schema::kReading, reading));
   }
   if (parts.empty())
     return Status::bad_request("the text has nothing to match: no content words after removing particles and stop words");

@@ -34,6 +34,9 @@ struct Lexicon {
   std::vector<std::vector<std::vector<std::string>>> synonym_groups;
   /// Term (single-term entries and whole phrases joined) → the groups it belongs to.
   std::unordered_map<std::string, std::vector<std::size_t>> synonym_index;
+  /// Entries of several words, by their normalized text (市長と語る会), with their group:
+  /// the analyzer splits them, so queries look for them in the text itself.
+  std::vector<std::pair<std::string, std::size_t>> synonym_phrases;
   /// Word (or joined phrase) → the plan's words it expands to, as term sequences.
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> expansions;
 };
