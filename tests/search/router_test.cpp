@@ -1,0 +1,287 @@
+// Voice matching, related projects, the project catalogue, the CSV reader and batch routing,
+// over an index of the real corpus built once per test process.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "koe/indexer/error.hpp"
+#include "koe/search/csv.hpp"
+#include "koe/search/matcher.hpp"
+#include "koe/search/related.hpp"
+#include "koe/search/router.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+namespace ks = koe::search;
+
+koe::Result<ks::MatchResponse> match(const std::string& text, std::size_t limit = 5) {
+  return ks::match(koe::test::analyzer(), koe::test::shared_db(), {text, limit});
+}
+
+const std::string kBom = "\xEF\xBB\xBF";
+
+// "id,text\r\n1,ふるさと納税の返礼品について\r\n2,"市道の穴を直して, 早く"\r\n" in Shift_JIS
+// (CP932), converted with iconv -f UTF-8 -t CP932 when this test was written.
+const std::string kCp932Csv =
+    "\x69\x64\x2c\x74\x65\x78\x74\x0d\x0a\x31\x2c\x82\xd3\x82\xe9\x82\xb3\x82\xc6\x94\x5b\x90\xc5\x82\xcc\x95\xd4"
+    "\x97\xe7\x95\x69\x82\xc9\x82\xc2\x82\xa2\x82\xc4\x0d\x0a\x32\x2c\x22\x8e\x73\x93\xb9\x82\xcc\x8c\x8a\x82\xf0"
+    "\x92\xbc\x82\xb5\x82\xc4\x2c\x20\x91\x81\x82\xad\x22\x0d\x0a";
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("A voice about ふるさと納税 is routed to 広報プロモーション課", "[match]") {
+  const auto r = match("ふるさと納税の返礼品に八王子の地元のお菓子を加えてほしい");
+  REQUIRE(r.ok());
+  const auto& m = r.value();
+  CHECK_FALSE(m.out_of_scope);
+  REQUIRE_FALSE(m.matches.empty());
+  CHECK(m.matches[0].project.project.value_or("") == "ふるさと納税");
+  CHECK(m.matches[0].project.division == "広報プロモーション課");
+  CHECK(m.matches[0].project.project_id.value_or("") == "2026-shichokoshitsu-7");
+  CHECK(m.matches[0].confidence != "low");
+  CHECK_FALSE(m.matches[0].sections.empty());
+  for (const auto& s : m.matches[0].sections) CHECK(s.snippet.find("<mark>") != std::string::npos);
+  const auto j = m.to_json();
+  CHECK(j["route"]["division"] == "広報プロモーション課");
+  CHECK(j["out_of_scope"] == false);
+}
+
+TEST_CASE("A pothole voice is out of scope", "[match]") {
+  const auto r = match("市道の穴を直して");
+  REQUIRE(r.ok());
+  CHECK(r.value().out_of_scope);
+  CHECK(r.value().to_json()["route"].is_null());
+}
+
+TEST_CASE("Match refuses a limit out of range and a voice with nothing to match", "[match][errors]") {
+  CHECK(match("ふるさと納税", 0).status().code == 400);
+  CHECK(match("ふるさと納税", ks::kMaxMatchLimit + 1).status().code == 400);
+  CHECK(match("ふるさと納税", ks::kMaxMatchLimit).ok());
+  CHECK(match("の、は。").status().code == 400);
+  CHECK(match("\xff\xfe").status().code == 400);
+  ks::MatchOptions small;
+  small.max_text_bytes = 10;
+  CHECK(ks::match(koe::test::analyzer(), koe::test::shared_db(), {"ふるさと納税の返礼品", 5}, small).status().code == 413);
+}
+
+TEST_CASE("The limit caps the number of matched projects", "[match]") {
+  const auto r = match("市民の意見を市政に反映してほしい、広報やホームページでも発信して", 2);
+  REQUIRE(r.ok());
+  CHECK(r.value().matches.size() <= 2);
+}
+
+TEST_CASE("Related projects of ふるさと納税 are other projects", "[related]") {
+  const auto r = ks::related_projects(koe::test::analyzer(), koe::test::shared_db(), "2026-shichokoshitsu-7", 5);
+  REQUIRE(r.ok());
+  const auto& related = r.value();
+  REQUIRE_FALSE(related.empty());
+  CHECK(related.size() <= 5);
+  std::vector<std::string> seen;
+  for (const auto& rp : related) {
+    REQUIRE(rp.project.project_id);
+    INFO(*rp.project.project_id);
+    CHECK(*rp.project.project_id != "2026-shichokoshitsu-7");
+    CHECK(rp.project.kind == koe::SectionKind::title);
+    CHECK(rp.score > 0);
+    CHECK_FALSE(rp.terms.empty());
+    for (const auto& t : rp.terms) {
+      INFO("shared term «" << t << "»");
+      CHECK_FALSE((t[0] >= 'A' && t[0] <= 'Z'));  // words, not prefixed index terms such as XLproject
+    }
+    CHECK(std::find(seen.begin(), seen.end(), *rp.project.project_id) == seen.end());
+    seen.push_back(*rp.project.project_id);
+  }
+  for (std::size_t k = 1; k < related.size(); ++k) CHECK(related[k - 1].score >= related[k].score);
+  // The other シティプロモーション project shares the most with it.
+  CHECK(related[0].project.project.value_or("") == "都市の魅力の創造・発信");
+}
+
+TEST_CASE("Related projects of an unknown id is a 404", "[related][errors]") {
+  const auto r = ks::related_projects(koe::test::analyzer(), koe::test::shared_db(), "2026-shichokoshitsu-99");
+  CHECK(r.status().code == 404);
+  CHECK(ks::project_sections(koe::test::shared_db(), "nope").status().code == 404);
+}
+
+TEST_CASE("The project catalogue lists the nine projects in order", "[related]") {
+  const auto projects = ks::list_projects(koe::test::shared_db());
+  REQUIRE(projects.size() == 9);
+  for (std::size_t k = 0; k < projects.size(); ++k) {
+    CHECK(projects[k].number == static_cast<int>(k + 1));
+    CHECK(projects[k].project_id.value_or("") == "2026-shichokoshitsu-" + std::to_string(k + 1));
+  }
+  const auto sections = ks::project_sections(koe::test::shared_db(), "2026-shichokoshitsu-9");
+  REQUIRE(sections.ok());
+  REQUIRE(sections.value().size() == 9);
+  CHECK(sections.value().front().kind == koe::SectionKind::title);
+  CHECK(sections.value().back().kind == koe::SectionKind::activities);
+  const auto j = ks::project_detail_json(sections.value());
+  CHECK(j["name"] == "市民参加の推進");
+  CHECK(j["division"] == "広聴課");
+  CHECK(j["sections"].size() == 9);
+}
+
+TEST_CASE("The CSV reader handles quotes, commas and newlines in fields", "[csv]") {
+  const auto p = ks::parse_csv("id,text\r\n1,\"市民の声, 広報\"\r\n2,\"一行目\n二行目\"\n3,\"引用符\"\"付き\"\"\"\n\n4,最後\n");
+  CHECK(p.errors.empty());
+  REQUIRE(p.records.size() == 5);
+  CHECK(p.records[0].fields == std::vector<std::string>{"id", "text"});
+  CHECK(p.records[1].fields == std::vector<std::string>{"1", "市民の声, 広報"});
+  CHECK(p.records[2].fields == std::vector<std::string>{"2", "一行目\n二行目"});
+  CHECK(p.records[3].fields == std::vector<std::string>{"3", "引用符\"付き\""});
+  CHECK(p.records[4].fields == std::vector<std::string>{"4", "最後"});
+  CHECK(p.records[1].line == 2);
+  CHECK(p.records[2].line == 3);
+  CHECK(p.records[3].line == 5);
+  CHECK(p.records[4].line == 7);
+}
+
+TEST_CASE("An unclosed quote is reported with its line", "[csv][errors]") {
+  const auto p = ks::parse_csv("id,text\n1,ok\n2,\"never closed\n3,x\n");
+  REQUIRE(p.errors.size() == 1);
+  CHECK_THAT(p.errors[0], Catch::StartsWith("line 3:"));
+  CHECK(p.records.size() == 2);
+}
+
+TEST_CASE("csv_field quotes only when it must", "[csv]") {
+  CHECK(ks::csv_field("広報") == "広報");
+  CHECK(ks::csv_field("a,b") == "\"a,b\"");
+  CHECK(ks::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(ks::csv_field("two\nlines") == "\"two\nlines\"");
+}
+
+TEST_CASE("Input bytes are decoded from UTF-8 with or without BOM, or from Shift_JIS", "[csv][encoding]") {
+  std::string detected;
+  CHECK(ks::decode_text(kBom + "id,text", ks::TextEncoding::automatic, &detected) == "id,text");
+  CHECK(detected == "utf-8");
+  CHECK(ks::decode_text("市民", ks::TextEncoding::automatic, &detected) == "市民");
+  CHECK(detected == "utf-8");
+  const auto sjis = ks::decode_text(kCp932Csv, ks::TextEncoding::automatic, &detected);
+  CHECK(detected == "cp932");
+  CHECK(sjis == "id,text\r\n1,ふるさと納税の返礼品について\r\n2,\"市道の穴を直して, 早く\"\r\n");
+  CHECK(ks::decode_text(kCp932Csv, ks::TextEncoding::cp932) == sjis);
+  CHECK_THROWS_AS(ks::decode_text(kCp932Csv, ks::TextEncoding::utf8), koe::Error);
+  // 0x81 0x20 is not a CP932 character either.
+  CHECK_THROWS_WITH(ks::decode_text("ab\x81\x20", ks::TextEncoding::automatic), Catch::Contains("offset"));
+}
+
+TEST_CASE("read_voices reads id,text CSV in any of Excel's encodings", "[csv][router]") {
+  for (const auto& [what, bytes] : std::vector<std::pair<std::string, std::string>>{
+           {"utf-8", "id,text\r\n1,ふるさと納税の返礼品について\r\n2,\"市道の穴を直して, 早く\"\r\n"},
+           {"utf-8 with BOM", kBom + "id,text\r\n1,ふるさと納税の返礼品について\r\n2,\"市道の穴を直して, 早く\"\r\n"},
+           {"cp932", kCp932Csv}}) {
+    INFO(what);
+    const auto batch = ks::read_voices(bytes, ks::BatchFormat::csv, ks::TextEncoding::automatic);
+    CHECK(batch.errors.empty());
+    REQUIRE(batch.voices.size() == 2);
+    CHECK(batch.voices[0].id == "1");
+    CHECK(batch.voices[0].text == "ふるさと納税の返礼品について");
+    CHECK(batch.voices[0].line == 2);
+    CHECK(batch.voices[1].text == "市道の穴を直して, 早く");
+    CHECK(batch.encoding == (what == "cp932" ? "cp932" : "utf-8"));
+  }
+}
+
+TEST_CASE("read_voices finds the columns by name and reports a bad row with its line", "[csv][router]") {
+  const auto batch = ks::read_voices("受付番号,意見\n A1 ,広報紙が届かない\n\"A2\",\"折り返し\n改行\"\n\nonly-one-field\n",
+                                     ks::BatchFormat::csv, ks::TextEncoding::automatic);
+  REQUIRE(batch.voices.size() == 2);
+  CHECK(batch.voices[0].text == "広報紙が届かない");
+  CHECK(batch.voices[1].id == "A2");
+  CHECK(batch.voices[1].text == "折り返し\n改行");
+  REQUIRE(batch.errors.size() == 1);
+  CHECK_THAT(batch.errors[0], Catch::StartsWith("line 6:"));
+
+  const auto reordered = ks::read_voices("text,id\n広報紙が届かない,A1\n", ks::BatchFormat::csv, ks::TextEncoding::automatic);
+  REQUIRE(reordered.voices.size() == 1);
+  CHECK(reordered.voices[0].id == "A1");
+  CHECK(reordered.voices[0].text == "広報紙が届かない");
+
+  const auto no_text = ks::read_voices("id,body\n1,x\n", ks::BatchFormat::csv, ks::TextEncoding::automatic);
+  CHECK(no_text.voices.empty());
+  REQUIRE(no_text.errors.size() == 1);
+  CHECK_THAT(no_text.errors[0], Catch::Contains("text column"));
+}
+
+TEST_CASE("read_voices reads JSON Lines and reports a bad line with its number", "[router]") {
+  const auto batch = ks::read_voices("{\"id\":\"a\",\"text\":\"ふるさと納税\"}\n\n{not json}\n{\"id\":7,\"text\":\"広聴\"}\n{\"id\":\"b\"}\n",
+                                     ks::BatchFormat::automatic, ks::TextEncoding::automatic);
+  REQUIRE(batch.voices.size() == 2);
+  CHECK(batch.voices[0].id == "a");
+  CHECK(batch.voices[1].id == "7");
+  CHECK(batch.voices[1].line == 4);
+  REQUIRE(batch.errors.size() == 2);
+  CHECK_THAT(batch.errors[0], Catch::StartsWith("line 3:"));
+  CHECK_THAT(batch.errors[1], Catch::StartsWith("line 5:"));
+}
+
+TEST_CASE("route_file writes CSV with a UTF-8 BOM and a header", "[router]") {
+  koe::test::TempDir dir("koe-route");
+  koe::test::write_file(dir / "in.csv", kCp932Csv);
+  ks::RouteFileOptions o;
+  o.in = dir / "in.csv";
+  o.out = dir / "out.csv";
+  const auto s = ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o);
+  CHECK(s.voices == 2);
+  CHECK(s.routed == 1);
+  CHECK(s.out_of_scope == 1);
+  CHECK(s.skipped == 0);
+  CHECK(s.encoding == "cp932");
+  const std::string out = koe::test::read_file(o.out);
+  REQUIRE(out.starts_with(kBom + ks::routing_csv_header()));
+  CHECK(ks::routing_csv_header().starts_with("id,text,"));
+  const auto rows = ks::parse_csv(out.substr(kBom.size()));
+  CHECK(rows.errors.empty());
+  REQUIRE(rows.records.size() == 3);
+  CHECK(rows.records[1].fields[0] == "1");
+  CHECK(rows.records[1].fields[2] == "false");
+  CHECK(rows.records[1].fields[3] == "2026-shichokoshitsu-7");
+  CHECK(rows.records[1].fields[5] == "広報プロモーション課");
+  CHECK(rows.records[2].fields[1] == "市道の穴を直して, 早く");
+  CHECK(rows.records[2].fields[2] == "true");
+  CHECK_FALSE(std::filesystem::exists(dir / "out.csv.part"));
+}
+
+TEST_CASE("route_file turns JSON Lines into JSON Lines", "[router]") {
+  koe::test::TempDir dir("koe-route");
+  koe::test::write_file(dir / "in.jsonl",
+                        "{\"id\":\"v1\",\"text\":\"ふるさと納税の返礼品を増やして\"}\n{\"id\":\"v2\",\"text\":\"市道の穴を直して\"}\nnot json\n");
+  ks::RouteFileOptions o;
+  o.in = dir / "in.jsonl";
+  o.out = dir / "out.jsonl";
+  const auto s = ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o);
+  CHECK(s.voices == 2);
+  CHECK(s.skipped == 1);
+  REQUIRE(s.errors.size() == 1);
+  CHECK_THAT(s.errors[0], Catch::Contains("in.jsonl:3:"));
+  const auto lines = lines_of(koe::test::read_file(o.out));
+  REQUIRE(lines.size() == 2);
+  const auto first = nlohmann::json::parse(lines[0]);
+  const auto second = nlohmann::json::parse(lines[1]);
+  CHECK(first["id"] == "v1");
+  CHECK(first["out_of_scope"] == false);
+  CHECK(first["division"] == "広報プロモーション課");
+  CHECK(first["project_id"] == "2026-shichokoshitsu-7");
+  CHECK(second["id"] == "v2");
+  CHECK(second["out_of_scope"] == true);
+  CHECK(second["project_id"].is_null());
+}
+
+TEST_CASE("route_file names the input it cannot open", "[router][errors]") {
+  koe::test::TempDir dir("koe-route");
+  ks::RouteFileOptions o;
+  o.in = dir / "missing.csv";
+  o.out = dir / "out.csv";
+  CHECK_THROWS_WITH(ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o), Catch::Contains("missing.csv"));
+}

@@ -1,0 +1,278 @@
+// Staff search over an index of the real corpus, built once per test process.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "koe/search/highlighter.hpp"
+#include "koe/search/searcher.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+namespace ks = koe::search;
+
+koe::Result<ks::SearchResponse> run(const std::string& query, std::size_t limit = ks::kMaxLimit, std::size_t offset = 0,
+                                    ks::Filters filters = {}) {
+  ks::SearchRequest req;
+  req.query = query;
+  req.limit = limit;
+  req.offset = offset;
+  req.filters = std::move(filters);
+  return ks::search(koe::test::analyzer(), koe::test::shared_db(), req);
+}
+
+ks::SearchResponse ok(const std::string& query, std::size_t limit = ks::kMaxLimit, std::size_t offset = 0,
+                      ks::Filters filters = {}) {
+  auto r = run(query, limit, offset, std::move(filters));
+  INFO("query «" << query << "»: " << r.status().message);
+  REQUIRE(r.ok());
+  return r.value();
+}
+
+bool contains(const std::string& text, const std::string& word) { return text.find(word) != std::string::npos; }
+
+std::vector<std::string> ids(const ks::SearchResponse& r) {
+  std::vector<std::string> out;
+  for (const auto& h : r.hits) out.push_back(h.section.id);
+  return out;
+}
+
+/// Every '<' in a snippet opens or closes a <mark>: nothing else is unescaped.
+void check_snippet_is_safe(const std::string& snippet) {
+  INFO("snippet: " << snippet);
+  for (std::size_t at = snippet.find('<'); at != std::string::npos; at = snippet.find('<', at + 1))
+    CHECK((snippet.compare(at, 6, "<mark>") == 0 || snippet.compare(at, 7, "</mark>") == 0));
+  CHECK_FALSE(contains(snippet, "<script"));
+}
+
+}  // namespace
+
+TEST_CASE("Sections holding every word rank before sections holding some of them", "[search]") {
+  const auto r = ok("返礼品 桑都ペイ");
+  CHECK(r.total_all_words == 2);
+  CHECK(r.total == 5);
+  CHECK_FALSE(r.relaxed);
+  REQUIRE(r.hits.size() == 5);
+  for (std::size_t k = 0; k < r.hits.size(); ++k) {
+    const auto& h = r.hits[k];
+    INFO(h.section.id);
+    const bool both = contains(h.section.text, "返礼品") && contains(h.section.text, "桑都ペイ");
+    CHECK(h.all_words == (k < 2));
+    CHECK(both == h.all_words);
+    CHECK(h.section.project.value_or("") == "ふるさと納税");
+  }
+}
+
+TEST_CASE("A query no section fully holds is answered from the relaxed tier", "[search]") {
+  const auto r = ok("桑都ペイ 人流");
+  CHECK(r.total_all_words == 0);
+  CHECK(r.relaxed);
+  CHECK(r.total == 4);
+  for (const auto& h : r.hits) CHECK_FALSE(h.all_words);
+}
+
+TEST_CASE("A quoted phrase matches its words only next to each other", "[search]") {
+  const auto phrase = ok("\"情報発信\"");
+  const auto words = ok("情報 発信");
+  REQUIRE(phrase.total_all_words > 0);
+  CHECK(phrase.total_all_words < words.total_all_words);
+  for (const auto& h : phrase.hits) {
+    INFO(h.section.id);
+    CHECK(h.all_words);
+    CHECK(contains(h.section.text, "情報発信"));
+  }
+  const auto all = ids(words);
+  for (const auto& id : ids(phrase)) CHECK(std::find(all.begin(), all.end(), id) != all.end());
+  // Japanese quotes work too.
+  CHECK(ok("「情報発信」").total_all_words == phrase.total_all_words);
+}
+
+TEST_CASE("A word after a minus sign excludes the sections holding it", "[search]") {
+  const auto with = ok("返礼品");
+  const auto without = ok("返礼品 -桑都ペイ");
+  CHECK(without.total == with.total - 2);
+  REQUIRE_FALSE(without.hits.empty());
+  for (const auto& h : without.hits) {
+    INFO(h.section.id);
+    CHECK_FALSE(contains(h.section.text, "桑都ペイ"));
+    CHECK(contains(h.section.text, "返礼品"));
+  }
+}
+
+TEST_CASE("OR between two words finds sections holding either, all in the first tier", "[search]") {
+  const auto a = ok("桑都ペイ");
+  const auto b = ok("人流");
+  REQUIRE(a.total == 2);
+  REQUIRE(b.total == 2);
+  for (const std::string& q : {std::string("桑都ペイ OR 人流"), std::string("桑都ペイ | 人流")}) {
+    INFO("query «" << q << "»");
+    const auto r = ok(q);
+    CHECK(r.total == 4);
+    CHECK(r.total_all_words == 4);
+    CHECK_FALSE(r.relaxed);
+    for (const auto& h : r.hits) {
+      INFO(h.section.id);
+      CHECK(h.all_words);
+      CHECK((contains(h.section.text, "桑都ペイ") || contains(h.section.text, "人流")));
+    }
+  }
+}
+
+TEST_CASE("Filters in the query narrow the results", "[search][filters]") {
+  SECTION("課:広聴課") {
+    const auto r = ok("市民 課:広聴課");
+    REQUIRE(r.total > 0);
+    CHECK(r.total < ok("市民").total);
+    for (const auto& h : r.hits) CHECK(h.section.division == "広聴課");
+  }
+  SECTION("項目:課題 and kind:issues are the same filter") {
+    const auto ja = ok("返礼品 項目:課題");
+    const auto en = ok("返礼品 kind:issues");
+    REQUIRE(ja.total == 1);
+    CHECK(ids(ja) == ids(en));
+    CHECK(ja.hits[0].section.id == "2026-shichokoshitsu-7-issues");
+  }
+  SECTION("施策:5") {
+    const auto r = ok("市民 施策:5");
+    REQUIRE(r.total > 0);
+    for (const auto& h : r.hits) CHECK(h.section.policy == "5");
+    const auto sub = ok("市民 施策:5.2");
+    REQUIRE(sub.total > 0);
+    for (const auto& h : sub.hits) CHECK((h.section.policy == "5" && h.section.sub_policy == "2"));
+  }
+  SECTION("事業:<project id>") {
+    const auto r = ok("市民 事業:2026-shichokoshitsu-9");
+    REQUIRE(r.total > 0);
+    for (const auto& h : r.hits) CHECK(h.section.project_id.value_or("") == "2026-shichokoshitsu-9");
+  }
+  SECTION("a filter alone lists every section it selects") {
+    const auto r = ok("課:広聴課");
+    CHECK(r.total == 18);
+  }
+  SECTION("filters given in the request") {
+    ks::Filters f;
+    f.kinds = {"activities"};
+    f.divisions = {"秘書課"};
+    const auto r = ok("交流", ks::kMaxLimit, 0, f);
+    REQUIRE(r.total == 1);
+    CHECK(r.hits[0].section.id == "2026-shichokoshitsu-4-activities");
+  }
+}
+
+TEST_CASE("A question in plain Japanese finds the project it is about", "[search]") {
+  const auto r = ok("人流データを使っている事業は？", 10);
+  REQUIRE_FALSE(r.hits.empty());
+  CHECK(r.hits.front().section.project.value_or("") == "政策立案機能の充実");
+}
+
+TEST_CASE("Snippets are HTML-escaped with <mark> around matched words", "[search][snippets]") {
+  const auto r = ok("ふるさと納税");
+  REQUIRE_FALSE(r.hits.empty());
+  for (const auto& h : r.hits) {
+    CHECK(contains(h.snippet, "<mark>"));
+    check_snippet_is_safe(h.snippet);
+  }
+  const auto script = run("<script>alert(1)</script> 返礼品");
+  REQUIRE(script.ok());
+  for (const auto& h : script.value().hits) check_snippet_is_safe(h.snippet);
+  for (const auto& h : script.value().to_json()["results"]) check_snippet_is_safe(h["snippet"].get<std::string>());
+}
+
+TEST_CASE("make_snippet escapes the section text and marks the query words", "[search][snippets]") {
+  ks::QueryTerms terms;
+  terms.words = {"広報"};
+  const auto s = ks::make_snippet(koe::test::analyzer(), "<b>広報</b> & \"市\" 'x'", terms);
+  CHECK(s == "&lt;b&gt;<mark>広報</mark>&lt;/b&gt; &amp; &quot;市&quot; &#39;x&#39;");
+  CHECK(ks::html_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+}
+
+TEST_CASE("A long section's snippet is cut around its matches", "[search][snippets]") {
+  ks::QueryTerms terms;
+  terms.words = {"桑都ペイ"};
+  std::string text;
+  for (int k = 0; k < 40; ++k) text += "市民の声を政策に反映する。";
+  text += "桑都ペイを返礼品にする。";
+  for (int k = 0; k < 40; ++k) text += "市民の声を政策に反映する。";
+  const auto s = ks::make_snippet(koe::test::analyzer(), text, terms, {60});
+  CHECK(contains(s, "<mark>桑都ペイ</mark>"));
+  CHECK(s.starts_with("…"));
+  CHECK(s.ends_with("…"));
+  CHECK(s.size() < text.size() / 4);
+}
+
+TEST_CASE("Facet counts agree with the results", "[search][facets]") {
+  const auto r = ok("市民");
+  REQUIRE(r.total <= ks::kMaxLimit);
+  REQUIRE(r.hits.size() == r.total);
+  std::map<std::string, std::size_t> divisions, kinds, projects;
+  for (const auto& h : r.hits) {
+    if (!h.section.division.empty()) ++divisions[h.section.division];
+    ++kinds[std::string(koe::kind_name(h.section.kind))];
+    if (h.section.project_id) ++projects[*h.section.project_id];
+  }
+  std::map<std::string, std::size_t> got_divisions, got_kinds, got_projects;
+  for (const auto& f : r.division_facet) got_divisions[f.value] = f.count;
+  for (const auto& f : r.kind_facet) got_kinds[f.value] = f.count;
+  for (const auto& f : r.project_facet) got_projects[f.value] = f.count;
+  CHECK(got_divisions == divisions);
+  CHECK(got_kinds == kinds);
+  CHECK(got_projects == projects);
+  // Largest first.
+  for (std::size_t k = 1; k < r.division_facet.size(); ++k) CHECK(r.division_facet[k - 1].count >= r.division_facet[k].count);
+}
+
+TEST_CASE("Pages of results follow one another without gaps or repeats", "[search][paging]") {
+  for (const std::string& q : {std::string("市民"), std::string("返礼品 桑都ペイ"), std::string("情報 発信")}) {
+    INFO("query «" << q << "»");
+    const auto all = ok(q);
+    REQUIRE(all.total == all.hits.size());
+    std::vector<std::string> paged;
+    for (std::size_t offset = 0; offset < all.total + 3; offset += 3) {
+      const auto page = ok(q, 3, offset);
+      CHECK(page.total == all.total);
+      CHECK(page.total_all_words == all.total_all_words);
+      CHECK(page.hits.size() == std::min<std::size_t>(3, all.total > offset ? all.total - offset : 0));
+      for (const auto& id : ids(page)) paged.push_back(id);
+    }
+    CHECK(paged == ids(all));
+  }
+}
+
+TEST_CASE("A query with nothing searchable is a 400", "[search][errors]") {
+  for (const std::string& q : {std::string("の"), std::string("？！"), std::string("、。"), std::string("   ")}) {
+    INFO("query «" << q << "»");
+    const auto r = run(q);
+    CHECK(r.status().code == 400);
+    CHECK_FALSE(r.status().message.empty());
+  }
+}
+
+TEST_CASE("An unknown section kind, a bad 施策 or a bad limit is a 400", "[search][errors]") {
+  const auto kind = run("市民 項目:予算");
+  CHECK(kind.status().code == 400);
+  CHECK_THAT(kind.status().message, Catch::Contains("予算"));
+  ks::Filters f;
+  f.kinds = {"budget"};
+  CHECK(run("市民", 10, 0, f).status().code == 400);
+  CHECK(run("市民 施策:五").status().code == 400);
+  CHECK(run("市民", 0).status().code == 400);
+  CHECK(run("市民", ks::kMaxLimit + 1).status().code == 400);
+  CHECK(run("市民\xff").status().code == 400);
+}
+
+TEST_CASE("The search JSON has the fields the API documents", "[search][json]") {
+  const auto j = ok("返礼品", 2).to_json();
+  CHECK(j["query"] == "返礼品");
+  CHECK(j["total"].get<std::size_t>() == 5);
+  REQUIRE(j["results"].size() == 2);
+  const auto& first = j["results"][0];
+  CHECK(first["project"]["name"] == "ふるさと納税");
+  CHECK(first["project"]["division"] == "広報プロモーション課");
+  CHECK(first["section"]["kind"].is_string());
+  CHECK(first["snippet"].is_string());
+  CHECK(first["all_words"] == true);
+  CHECK(j["facets"]["division"].is_array());
+}
