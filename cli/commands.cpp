@@ -339,18 +339,21 @@ void register_route(CLI::App& app) {
 }
 
 void register_related(CLI::App& app) {
+  static Common common;
   static std::string db, project;
   static bool json = false;
   static std::size_t limit = 5;
   auto* cmd = app.add_subcommand("related", "Projects most like the given one (関連する事業)");
+  add_analyzer_flags(cmd, common);
   cmd->add_option("--db", db, "index directory")->required();
   cmd->add_flag("--json", json, "print JSON");
   cmd->add_option("--limit", limit, "projects to show")->capture_default_str();
   cmd->add_option("PROJECT_ID", project, "a project id, as koe corpus dump prints it")->required();
   cmd->callback([] {
     guarded([] {
+      Analyzer analyzer(analyzer_options(common));
       Xapian::Database database(db);
-      auto r = search::related_projects(database, project, limit);
+      auto r = search::related_projects(analyzer, database, project, limit);
       if (!report(r.status())) return;
       nlohmann::json out = nlohmann::json::array();
       for (const auto& rp : r.value()) {

@@ -311,7 +311,7 @@ void Server::Impl::register_routes() {
     std::size_t limit = 5;
     if (!int_param(req, res, "limit", limit, 1, 20)) return;
     with_db(res, [&](Xapian::Database& db) {
-      auto r = search::related_projects(db, req.matches[1], limit);
+      auto r = search::related_projects(*analyzer, db, req.matches[1], limit);
       if (!r.ok()) return send_status(res, r.status());
       json out = json::array();
       for (const auto& rp : r.value())

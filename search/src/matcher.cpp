@@ -6,6 +6,7 @@
 #include <set>
 
 #include "koe/indexer/schema.hpp"
+#include "koe/indexer/utf8.hpp"
 #include "koe/search/highlighter.hpp"
 #include "koe/search/query_builder.hpp"
 #include "koe/search/searcher.hpp"
@@ -96,7 +97,9 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
       std::string d = display_term(t);
       if (shown.insert(d).second && vq.value().evidence_terms.count(t)) pm.evidence += idf(db, t);
     }
-    pm.terms.assign(shown.begin(), shown.end());
+    // Single characters (者, 的) are parts of longer words shown beside them.
+    for (const auto& d : shown)
+      if (utf8::length(d) >= 2 || d.size() >= 2) pm.terms.push_back(d);
     std::sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) {
       return db.get_termfreq(a) < db.get_termfreq(b);
     });

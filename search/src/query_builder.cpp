@@ -278,11 +278,15 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
   StaffQuery sq;
   std::vector<Query> stop_only;  // used when the query holds nothing but stop words
   std::vector<Query> affix_only;
-  for (const auto& chunk : split_chunks(analyzer.normalizer().normalize(text).text)) {
+  // Split what was typed (so OR stays an operator), then analyze each piece.
+  for (const auto& chunk : split_chunks(text)) {
     std::string key, value;
     if (!chunk.phrase && split_filter(chunk.text, key, value)) {
       if (key == "課" || key == "division") { sq.filters.divisions.push_back(value); continue; }
-      if (key == "項目" || key == "kind" || key == "section") { sq.filters.kinds.push_back(value); continue; }
+      if (key == "項目" || key == "kind" || key == "section") {
+        sq.filters.kinds.push_back(analyzer.normalizer().normalize(value).text);
+        continue;
+      }
       if (key == "事業" || key == "project") { sq.filters.projects.push_back(value); continue; }
       if (key == "施策" || key == "policy") { sq.filters.policies.push_back(value); continue; }
       if (key == "部" || key == "department") { sq.filters.departments.push_back(value); continue; }

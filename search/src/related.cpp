@@ -4,6 +4,7 @@
 #include <map>
 
 #include "koe/indexer/schema.hpp"
+#include "koe/indexer/utf8.hpp"
 #include "koe/search/query_builder.hpp"
 #include "koe/search/searcher.hpp"
 
@@ -14,13 +15,19 @@ using Xapian::Query;
 
 SectionRecord record_of(const Xapian::Document& d) { return SectionRecord::from_json(nlohmann::json::parse(d.get_data())); }
 
-/// Keeps only word and compound terms in the expand set: readings and bigrams repeat them.
+/// Keeps only words and compounds of two or more characters that are not stop words:
+/// prefixed terms (readings, bigrams, filters) repeat or label them.
 class WordsOnly : public Xapian::ExpandDecider {
  public:
+  explicit WordsOnly(const Analyzer& analyzer) : analyzer_(analyzer) {}
   bool operator()(const std::string& term) const override {
     const auto c = static_cast<unsigned char>(term[0]);
-    return !(c >= 'A' && c <= 'Z');
+    if (c >= 'A' && c <= 'Z') return false;
+    return utf8::length(term) >= 2 && !analyzer_.lexicon().stopwords.count(term);
   }
+
+ private:
+  const Analyzer& analyzer_;
 };
 
 int kind_order(SectionKind k) {
@@ -67,8 +74,8 @@ nlohmann::json project_detail_json(const std::vector<SectionRecord>& sections) {
           {"sections", secs}};
 }
 
-Result<std::vector<RelatedProject>> related_projects(const Xapian::Database& db, const std::string& project_id,
-                                                     std::size_t limit) {
+Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, const Xapian::Database& db,
+                                                     const std::string& project_id, std::size_t limit) {
   const std::string pterm = schema::term(schema::kProject, project_id);
   Xapian::RSet rset;
   for (auto p = db.postlist_begin(pterm); p != db.postlist_end(pterm); ++p) rset.add_document(*p);
@@ -76,7 +83,7 @@ Result<std::vector<RelatedProject>> related_projects(const Xapian::Database& db,
 
   Xapian::Enquire enquire(db);
   enquire.set_query(Query(pterm));
-  WordsOnly words;
+  WordsOnly words(analyzer);
   const Xapian::ESet eset = enquire.get_eset(30, rset, &words);
   std::vector<Query> terms;
   for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
@@ -97,10 +104,19 @@ Result<std::vector<RelatedProject>> related_projects(const Xapian::Database& db,
     static constexpr double kDecay[] = {1.0, 0.5, 0.25};
     if (k < 3) rp.score += kDecay[k] * it.get_weight();
     for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
-      if (std::find(rp.terms.begin(), rp.terms.end(), *t) == rp.terms.end() && rp.terms.size() < 8) rp.terms.push_back(*t);
+      if (words(*t) && std::find(rp.terms.begin(), rp.terms.end(), *t) == rp.terms.end() && rp.terms.size() < 8)
+        rp.terms.push_back(*t);
     if (rp.project.id.empty()) rp.project = r;
   }
-  for (auto& [id, rp] : by_project) out.push_back(std::move(rp));
+  // Projects under the same 施策 (and more so the same 細施策) are related by the plan's own
+  // structure, beyond the words they share.
+  const auto own = project_sections(db, project_id);
+  const SectionRecord& self = own.value().front();
+  for (auto& [id, rp] : by_project) {
+    if (rp.project.doc_id == self.doc_id && rp.project.policy == self.policy)
+      rp.score *= rp.project.sub_policy == self.sub_policy ? 2.0 : 1.25;
+    out.push_back(std::move(rp));
+  }
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.score > b.score; });
   if (out.size() > limit) out.resize(limit);
   for (auto& rp : out) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "koe/indexer/analyzer.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/section_record.hpp"
 
@@ -21,8 +22,9 @@ struct RelatedProject {
 
 /// A more-like-this from the project's own distinctive terms (Xapian's expand set over its
 /// sections), aggregated per project. 404 for an unknown id.
-Result<std::vector<RelatedProject>> related_projects(const Xapian::Database& db, const std::string& project_id,
-                                                     std::size_t limit = 5);
+/// Stop words (from `analyzer`) are left out of the likeness.
+Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, const Xapian::Database& db,
+                                                     const std::string& project_id, std::size_t limit = 5);
 
 /// Every section of one project (document order), or 404.
 Result<std::vector<SectionRecord>> project_sections(const Xapian::Database& db, const std::string& project_id);
