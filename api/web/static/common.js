@@ -120,4 +120,15 @@ export function replaceChildren(el, ...nodes) {
   el.replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false));
 }
 
+// Index-internal terms (Xapian prefixes such as "XLproject") are not words a reader typed.
+function isWord(t) {
+  return typeof t === 'string' && t !== '' && !/^X[A-Z]*[a-z]/.test(t);
+}
+
+// The API lists a compound and its parts (返礼品, 返礼, 品); a reader needs only the longest.
+export function shownTerms(terms) {
+  const words = [...new Set((Array.isArray(terms) ? terms : []).filter(isWord))];
+  return words.filter((w) => !words.some((o) => o !== w && o.includes(w)));
+}
+
 export const SITE_NAME = '八王子市 計画検索';

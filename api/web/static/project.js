@@ -1,6 +1,6 @@
 // 事業 page: /projects/{id} shows one project in full, then the projects related to it.
 import {
-  api, h, kindLabel, projectHref, errorNotice, replaceChildren, SITE_NAME,
+  api, h, kindLabel, projectHref, errorNotice, replaceChildren, shownTerms, SITE_NAME,
 } from './common.js';
 
 const root = document.getElementById('project');
@@ -116,9 +116,14 @@ function relatedPanel(related) {
     aside.append(h('p', {}, '関連する事業は見つかりませんでした。'));
     return aside;
   }
-  aside.append(h('ul', {}, list.filter((r) => r && r.project).map((r) => h('li', {},
-    h('a', { href: projectHref(r.project.id) }, r.project.name || r.project.id),
-    present(r.project.division) ? h('span', { class: 'division' }, r.project.division) : null))));
+  aside.append(h('ul', {}, list.filter((r) => r && r.project).map((r) => {
+    // The shared words say why a project is related; a few are enough.
+    const words = shownTerms(r.terms).slice(0, 4);
+    return h('li', {},
+      h('a', { href: projectHref(r.project.id) }, r.project.name || r.project.id),
+      present(r.project.division) ? h('span', { class: 'division' }, r.project.division) : null,
+      words.length ? h('span', { class: 'shared' }, '共通する言葉：', words.join('、')) : null);
+  })));
   return aside;
 }
 

@@ -1,7 +1,7 @@
 // ご意見の振り分け page: posts a citizen's voice to /api/v1/match and shows the route.
 // The text is never put in the URL: a voice may hold personal details.
 import {
-  api, h, snippetNode, kindLabel, projectHref, errorNotice, replaceChildren,
+  api, h, snippetNode, kindLabel, projectHref, errorNotice, replaceChildren, shownTerms,
 } from './common.js';
 
 const CONFIDENCE = { high: '高', medium: '中', low: '低' };
@@ -122,17 +122,6 @@ function render(data) {
   replaceChildren(out, nodes);
   announce('担当の課は' + (division || '不明') + 'です。' + (top ? '主に関係する事業は' + top.project.name + 'です。' : ''));
   heading.focus();
-}
-
-// Index-internal terms (Xapian prefixes such as "XLproject") are not words a reader typed.
-function isWord(t) {
-  return typeof t === 'string' && t !== '' && !/^X[A-Z]*[a-z]/.test(t);
-}
-
-// The API lists a compound and its parts (返礼品, 返礼, 品); a reader needs only the longest.
-function shownTerms(terms) {
-  const words = [...new Set((Array.isArray(terms) ? terms : []).filter(isWord))];
-  return words.filter((w) => !words.some((o) => o !== w && o.includes(w)));
 }
 
 function matchList(matches) {
