@@ -1,0 +1,627 @@
+// The JSON API against an in-process server on a free port: every route, every error, CORS,
+// the OpenAPI document checked against the running server, concurrent requests while the
+// index is rebuilt, and health before and after the index exists. Config loading too.
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "koe/api/config.hpp"
+#include "koe/api/server.hpp"
+#include "koe/indexer/error.hpp"
+#include "koe/indexer/index_builder.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using koe::test::TempDir;
+
+constexpr const char* kAllowedOrigin = "https://koe.example.jp";
+constexpr std::size_t kMaxMatchBytes = 1024;
+constexpr std::size_t kMaxRouteBytes = 8 * 1024;
+
+// "id,text\r\n1,ふるさと納税の返礼品について\r\n2,"市道の穴を直して, 早く"\r\n" in Shift_JIS (CP932),
+// converted with iconv -f UTF-8 -t CP932 when this test was written.
+const std::string kCp932Csv =
+    "\x69\x64\x2c\x74\x65\x78\x74\x0d\x0a\x31\x2c\x82\xd3\x82\xe9\x82\xb3\x82\xc6\x94\x5b\x90\xc5\x82\xcc\x95\xd4"
+    "\x97\xe7\x95\x69\x82\xc9\x82\xc2\x82\xa2\x82\xc4\x0d\x0a\x32\x2c\x22\x8e\x73\x93\xb9\x82\xcc\x8c\x8a\x82\xf0"
+    "\x92\xbc\x82\xb5\x82\xc4\x2c\x20\x91\x81\x82\xad\x22\x0d\x0a";
+
+koe::api::ServerConfig test_config(const fs::path& db) {
+  koe::api::ServerConfig c;
+  c.host = "127.0.0.1";
+  c.port = 0;
+  c.db = db;
+  c.threads = 4;
+  c.max_match_bytes = kMaxMatchBytes;
+  c.max_route_bytes = kMaxRouteBytes;
+  c.cors_origins = {kAllowedOrigin};
+  c.access_log = false;
+  return c;
+}
+
+/// A koe server on its own thread; the destructor is the scope guard that stops and joins it.
+class RunningServer {
+ public:
+  explicit RunningServer(koe::api::ServerConfig config) : server_(std::make_unique<koe::api::Server>(std::move(config))) {
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    // Ready once it answers at all (healthz is 503 until the index exists).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      httplib::Client c("127.0.0.1", port_);
+      c.set_connection_timeout(0, 200000);
+      if (auto r = c.Get("/healthz")) break;
+      if (std::chrono::steady_clock::now() > deadline) FAIL("the server did not answer on port " << port_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  ~RunningServer() {
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  RunningServer(const RunningServer&) = delete;
+  RunningServer& operator=(const RunningServer&) = delete;
+
+  int port() const { return port_; }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(20, 0);
+    return c;
+  }
+
+ private:
+  std::unique_ptr<koe::api::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+/// One server per test process over the shared index of the real corpus.
+RunningServer& shared_server() {
+  static RunningServer server(test_config(koe::test::shared_index().db));
+  return server;
+}
+
+json body_json(const httplib::Result& r) {
+  REQUIRE(r);
+  INFO("status " << r->status << " body: " << r->body.substr(0, 300));
+  REQUIRE_NOTHROW(json::parse(r->body));
+  return json::parse(r->body);
+}
+
+bool is_json_type(const httplib::Result& r) { return r->get_header_value("Content-Type").starts_with("application/json"); }
+
+/// Checks an error response: the status, the JSON shape {"error":{"code","message"}}, and
+/// that the server still serves afterwards.
+void check_error(const httplib::Result& r, int status, const std::string& code = "") {
+  REQUIRE(r);
+  INFO("body: " << r->body.substr(0, 300));
+  CHECK(r->status == status);
+  CHECK(is_json_type(r));
+  const auto j = body_json(r);
+  REQUIRE(j.contains("error"));
+  CHECK(j["error"]["code"].is_string());
+  CHECK(j["error"]["message"].is_string());
+  CHECK_FALSE(j["error"]["message"].get<std::string>().empty());
+  if (!code.empty()) CHECK(j["error"]["code"] == code);
+  auto again = shared_server().client().Get("/healthz");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+}
+
+httplib::Result search(const std::string& q, httplib::Params extra = {}) {
+  extra.emplace("q", q);
+  return shared_server().client().Get("/api/v1/search", extra, httplib::Headers{});
+}
+
+httplib::Result post(const std::string& path, const std::string& body, const std::string& type = "application/json") {
+  return shared_server().client().Post(path.c_str(), body, type.c_str());
+}
+
+}  // namespace
+
+// ---- routes -------------------------------------------------------------------------------
+
+TEST_CASE("GET /api/v1/search returns ranked sections with snippets and facets", "[api][search]") {
+  const auto r = search("ふるさと納税", {{"limit", "3"}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(is_json_type(r));
+  const auto j = body_json(r);
+  CHECK(j["query"] == "ふるさと納税");
+  CHECK(j["total"].get<int>() > 3);
+  REQUIRE(j["results"].size() == 3);
+  CHECK(j["results"][0]["project"]["name"] == "ふるさと納税");
+  CHECK(j["results"][0]["snippet"].get<std::string>().find("<mark>") != std::string::npos);
+  CHECK(j["facets"]["division"][0]["value"] == "広報プロモーション課");
+}
+
+TEST_CASE("GET /api/v1/search applies division and kind parameters", "[api][search]") {
+  const auto j = body_json(search("市民", {{"division", "広聴課"}, {"kind", "issues"}}));
+  REQUIRE(j["results"].size() > 0);
+  for (const auto& h : j["results"]) {
+    CHECK(h["project"]["division"] == "広聴課");
+    CHECK(h["section"]["kind"] == "issues");
+  }
+}
+
+TEST_CASE("POST /api/v1/match routes a voice", "[api][match]") {
+  const auto r = post("/api/v1/match", json{{"text", "ふるさと納税の返礼品に八王子の地元のお菓子を加えてほしい"}, {"limit", 3}}.dump());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const auto j = body_json(r);
+  CHECK(j["out_of_scope"] == false);
+  CHECK(j["route"]["division"] == "広報プロモーション課");
+  CHECK(j["route"]["project_id"] == "2026-shichokoshitsu-7");
+  CHECK(j["matches"].size() <= 3);
+}
+
+TEST_CASE("POST /api/v1/route takes a JSON array", "[api][route]") {
+  const auto r = post("/api/v1/route", json::array({{{"id", "a"}, {"text", "ふるさと納税の返礼品を増やして"}},
+                                                     {{"id", "b"}, {"text", "市道の穴を直して"}},
+                                                     {{"id", "c"}}})
+                                           .dump());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const auto j = body_json(r);
+  REQUIRE(j["results"].size() == 2);
+  CHECK(j["results"][0]["id"] == "a");
+  CHECK(j["results"][0]["division"] == "広報プロモーション課");
+  CHECK(j["results"][1]["id"] == "b");
+  CHECK(j["results"][1]["out_of_scope"] == true);
+  CHECK(j["errors"].size() == 1);
+}
+
+TEST_CASE("POST /api/v1/route takes text/csv in UTF-8 or Shift_JIS", "[api][route]") {
+  for (const auto& [what, body] : std::vector<std::pair<std::string, std::string>>{
+           {"utf-8", "id,text\r\n1,ふるさと納税の返礼品について\r\n2,\"市道の穴を直して, 早く\"\r\n"}, {"cp932", kCp932Csv}}) {
+    INFO(what);
+    const auto r = post("/api/v1/route", body, "text/csv");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    const auto j = body_json(r);
+    REQUIRE(j["results"].size() == 2);
+    CHECK(j["results"][0]["id"] == "1");
+    CHECK(j["results"][0]["project_id"] == "2026-shichokoshitsu-7");
+    CHECK(j["results"][1]["out_of_scope"] == true);
+  }
+}
+
+TEST_CASE("GET /api/v1/projects lists the nine projects", "[api][projects]") {
+  const auto r = shared_server().client().Get("/api/v1/projects");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const auto j = body_json(r);
+  REQUIRE(j["projects"].size() == 9);
+  CHECK(j["projects"][0]["id"] == "2026-shichokoshitsu-1");
+  CHECK(j["projects"][6]["name"] == "ふるさと納税");
+  CHECK(j["projects"][8]["division"] == "広聴課");
+}
+
+TEST_CASE("GET /api/v1/projects/{id} returns one project with every section", "[api][projects]") {
+  const auto r = shared_server().client().Get("/api/v1/projects/2026-shichokoshitsu-9");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const auto j = body_json(r);
+  CHECK(j["id"] == "2026-shichokoshitsu-9");
+  CHECK(j["name"] == "市民参加の推進");
+  REQUIRE(j["sections"].size() == 9);
+  CHECK(j["sections"][0]["kind"] == "title");
+
+  check_error(shared_server().client().Get("/api/v1/projects/2026-shichokoshitsu-99"), 404, "not_found");
+}
+
+TEST_CASE("GET /api/v1/projects/{id}/related returns other projects", "[api][projects]") {
+  const auto r = shared_server().client().Get("/api/v1/projects/2026-shichokoshitsu-7/related?limit=3");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const auto j = body_json(r);
+  CHECK(j["project_id"] == "2026-shichokoshitsu-7");
+  REQUIRE(j["related"].size() > 0);
+  CHECK(j["related"].size() <= 3);
+  for (const auto& rp : j["related"]) CHECK(rp["project"]["id"] != "2026-shichokoshitsu-7");
+
+  check_error(shared_server().client().Get("/api/v1/projects/nope/related"), 404, "not_found");
+  check_error(shared_server().client().Get("/api/v1/projects/2026-shichokoshitsu-7/related?limit=0"), 400);
+}
+
+TEST_CASE("GET /api/v1/openapi.json serves the OpenAPI document", "[api][openapi]") {
+  const auto r = shared_server().client().Get("/api/v1/openapi.json");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const auto j = body_json(r);
+  CHECK(j["openapi"].get<std::string>().starts_with("3."));
+  CHECK(j["paths"].contains("/api/v1/search"));
+}
+
+TEST_CASE("GET /healthz reports the open index", "[api][health]") {
+  const auto j = body_json(shared_server().client().Get("/healthz"));
+  CHECK(j["status"] == "ok");
+  CHECK(j["sections"] == 83);
+}
+
+TEST_CASE("GET /metrics exposes request counts and the index size", "[api][metrics]") {
+  REQUIRE(search("市民"));
+  const auto r = shared_server().client().Get("/metrics");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type").starts_with("text/plain"));
+  CHECK_THAT(r->body, Catch::Contains("koe_requests_total{route=\"/api/v1/search\",status=\"200\"}"));
+  CHECK_THAT(r->body, Catch::Contains("koe_index_documents 83"));
+  CHECK_THAT(r->body, Catch::Contains("koe_request_duration_seconds_bucket"));
+}
+
+TEST_CASE("Every response carries a request id", "[api]") {
+  const auto a = shared_server().client().Get("/healthz");
+  const auto b = shared_server().client().Get("/healthz");
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK_FALSE(a->get_header_value("X-Request-Id").empty());
+  CHECK(a->get_header_value("X-Request-Id") != b->get_header_value("X-Request-Id"));
+}
+
+// ---- errors -------------------------------------------------------------------------------
+
+TEST_CASE("Malformed JSON is a 400 JSON error", "[api][errors]") {
+  check_error(post("/api/v1/match", "{\"text\": "), 400, "invalid_json");
+  check_error(post("/api/v1/match", "[\"text\"]"), 400);
+  check_error(post("/api/v1/route", "{not json"), 400, "invalid_json");
+}
+
+TEST_CASE("A match body without text is a 400", "[api][errors]") {
+  check_error(post("/api/v1/match", "{}"), 400, "missing_text");
+  check_error(post("/api/v1/match", "{\"txt\": \"ふるさと納税\"}"), 400, "missing_text");
+}
+
+TEST_CASE("A match text that is not a string is a 400", "[api][errors]") {
+  check_error(post("/api/v1/match", "{\"text\": 5}"), 400);
+  check_error(post("/api/v1/match", "{\"text\": [\"ふるさと納税\"]}"), 400);
+  check_error(post("/api/v1/match", "{\"text\": null}"), 400);
+}
+
+TEST_CASE("A body that is not UTF-8 is a 400 naming the byte offset", "[api][errors]") {
+  const auto r = post("/api/v1/match", "{\"text\": \"\x82\xd3\x82\xe9\"}");
+  check_error(r, 400, "invalid_utf8");
+  CHECK_THAT(r->body, Catch::Contains("byte offset 10"));
+  check_error(post("/api/v1/route", "[{\"text\": \"\xff\"}]"), 400, "invalid_utf8");
+  check_error(search("\xff\xfe"), 400);
+}
+
+TEST_CASE("An empty query or text is a 400", "[api][errors]") {
+  check_error(shared_server().client().Get("/api/v1/search"), 400);
+  check_error(search(""), 400);
+  check_error(search("   "), 400);
+  check_error(search("の"), 400);
+  check_error(post("/api/v1/match", "{\"text\": \"\"}"), 400);
+  check_error(post("/api/v1/match", "{\"text\": \"  \\n \"}"), 400);
+}
+
+TEST_CASE("A limit out of range is a 400", "[api][errors]") {
+  for (const char* limit : {"0", "101", "-1", "ten", "5x"}) {
+    INFO("limit=" << limit);
+    check_error(search("市民", {{"limit", limit}}), 400);
+  }
+  check_error(search("市民", {{"offset", "-3"}}), 400);
+  for (const char* limit : {"0", "51", "2.5", "\"3\""}) {
+    INFO("match limit " << limit);
+    check_error(post("/api/v1/match", std::string("{\"text\": \"ふるさと納税\", \"limit\": ") + limit + "}"), 400);
+  }
+}
+
+TEST_CASE("A body over the configured maximum is a 413", "[api][errors]") {
+  std::string text;
+  while (text.size() < kMaxMatchBytes + 10) text += "ふるさと納税の返礼品について。";
+  check_error(post("/api/v1/match", json{{"text", text}}.dump()), 413, "payload_too_large");
+  std::string csv = "id,text\n";
+  while (csv.size() < kMaxRouteBytes + 10) csv += "1,ふるさと納税の返礼品について\n";
+  check_error(post("/api/v1/route", csv, "text/csv"), 413);
+}
+
+TEST_CASE("A route body of another media type is a 415", "[api][errors]") {
+  check_error(post("/api/v1/route", "ふるさと納税", "text/plain"), 415, "unsupported_media_type");
+}
+
+TEST_CASE("An unknown route is a 404 JSON error", "[api][errors]") {
+  check_error(shared_server().client().Get("/api/v1/nothing-here"), 404, "not_found");
+  check_error(shared_server().client().Get("/api/v2/search?q=x"), 404);
+  check_error(post("/api/v1/nothing-here", "{}"), 404);
+}
+
+TEST_CASE("A known path with the wrong method is a 405 JSON error with Allow", "[api][errors]") {
+  auto c = shared_server().client();
+  const auto get_match = c.Get("/api/v1/match");
+  check_error(get_match, 405, "method_not_allowed");
+  CHECK_THAT(get_match->get_header_value("Allow"), Catch::Contains("POST"));
+  const auto post_search = post("/api/v1/search", "{}");
+  check_error(post_search, 405);
+  CHECK_THAT(post_search->get_header_value("Allow"), Catch::Contains("GET"));
+  const auto del = c.Delete("/api/v1/projects/2026-shichokoshitsu-7");
+  check_error(del, 405);
+  CHECK_THAT(del->get_header_value("Allow"), Catch::Contains("GET"));
+  const auto put = c.Put("/healthz", "{}", "application/json");
+  check_error(put, 405);
+}
+
+// ---- CORS ---------------------------------------------------------------------------------
+
+TEST_CASE("An allowed Origin gets Access-Control-Allow-Origin and another does not", "[api][cors]") {
+  auto c = shared_server().client();
+  const auto allowed = c.Get("/api/v1/projects", httplib::Headers{{"Origin", kAllowedOrigin}});
+  REQUIRE(allowed);
+  CHECK(allowed->status == 200);
+  CHECK(allowed->get_header_value("Access-Control-Allow-Origin") == kAllowedOrigin);
+  CHECK_THAT(allowed->get_header_value("Vary"), Catch::Contains("Origin"));
+
+  const auto other = c.Get("/api/v1/projects", httplib::Headers{{"Origin", "https://evil.example"}});
+  REQUIRE(other);
+  CHECK(other->status == 200);
+  CHECK_FALSE(other->has_header("Access-Control-Allow-Origin"));
+
+  const auto none = c.Get("/api/v1/projects");
+  REQUIRE(none);
+  CHECK_FALSE(none->has_header("Access-Control-Allow-Origin"));
+}
+
+TEST_CASE("A CORS preflight from an allowed origin is a 204", "[api][cors]") {
+  auto c = shared_server().client();
+  const auto r = c.Options("/api/v1/match", httplib::Headers{{"Origin", kAllowedOrigin},
+                                                             {"Access-Control-Request-Method", "POST"},
+                                                             {"Access-Control-Request-Headers", "Content-Type"}});
+  REQUIRE(r);
+  CHECK(r->status == 204);
+  CHECK(r->get_header_value("Access-Control-Allow-Origin") == kAllowedOrigin);
+  CHECK_THAT(r->get_header_value("Access-Control-Allow-Methods"), Catch::Contains("POST"));
+  CHECK_THAT(r->get_header_value("Access-Control-Allow-Headers"), Catch::Contains("Content-Type"));
+
+  const auto other = c.Options("/api/v1/match", httplib::Headers{{"Origin", "https://evil.example"},
+                                                                 {"Access-Control-Request-Method", "POST"}});
+  REQUIRE(other);
+  CHECK_FALSE(other->has_header("Access-Control-Allow-Origin"));
+}
+
+// ---- the OpenAPI document against the server ----------------------------------------------
+
+TEST_CASE("Every path and method in openapi.json is served", "[api][openapi]") {
+  auto c = shared_server().client();
+  const auto doc = body_json(c.Get("/api/v1/openapi.json"));
+  REQUIRE(doc["paths"].size() >= 9);
+  std::size_t calls = 0;
+  for (const auto& [path_template, methods] : doc["paths"].items()) {
+    std::string path = path_template;
+    if (auto at = path.find("{id}"); at != std::string::npos) path.replace(at, 4, "2026-shichokoshitsu-7");
+    for (const auto& [method, op] : methods.items()) {
+      INFO(method << " " << path);
+      auto call = [&]() -> httplib::Result {
+        if (method == "get")
+          return path == "/api/v1/search" ? c.Get("/api/v1/search", httplib::Params{{"q", "市民"}}, httplib::Headers{})
+                                          : c.Get(path.c_str());
+        if (method != "post") FAIL("openapi.json documents a method this test does not know: " << method);
+        const std::string body = path == "/api/v1/route" ? R"([{"id": "1", "text": "ふるさと納税の返礼品"}])"
+                                                         : R"({"text": "ふるさと納税の返礼品"})";
+        return c.Post(path.c_str(), body, "application/json");
+      };
+      const auto r = call();
+      ++calls;
+      REQUIRE(r);
+      CHECK(r->status != 404);
+      CHECK(r->status != 405);
+      CHECK(r->status < 500);
+      // The documented media type of the success response decides what the body must be.
+      bool plain_text = false;
+      if (op.contains("responses") && op["responses"].contains("200") && op["responses"]["200"].contains("content"))
+        plain_text = op["responses"]["200"]["content"].contains("text/plain");
+      if (plain_text) {
+        CHECK(r->get_header_value("Content-Type").starts_with("text/plain"));
+      } else {
+        CHECK(is_json_type(r));
+        CHECK_NOTHROW(json::parse(r->body));
+      }
+    }
+  }
+  CHECK(calls >= 9);
+}
+
+// ---- index lifecycle ----------------------------------------------------------------------
+
+TEST_CASE("Concurrent requests all succeed while the index is rebuilt twice", "[api][concurrency]") {
+  TempDir dir("koe-api-concurrency");
+  const fs::path corpus = koe::test::copy_corpus(dir.path());
+  const fs::path plan = corpus / "2026" / "shichokoshitsu.tsv";
+  const fs::path db = dir / "db";
+  REQUIRE(koe::build_index(koe::test::analyzer(), {{corpus}, db}).committed);
+  RunningServer server(test_config(db));
+
+  // Each thread sends at least kMinPerThread requests and keeps going until both rebuilds are
+  // done, up to kMaxPerThread (so the test stays bounded however slow the machine is).
+  constexpr int kThreads = 4;
+  constexpr int kMinPerThread = 25;
+  constexpr int kMaxPerThread = 100;
+  std::atomic<int> done{0}, failed{0};
+  std::atomic<bool> rebuilt{false};
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto c = server.client();
+      for (int k = 0; k < kMaxPerThread && (k < kMinPerThread || !rebuilt); ++k) {
+        auto call = [&]() -> httplib::Result {
+          switch ((t + k) % 4) {
+            case 0: return c.Get("/api/v1/search", httplib::Params{{"q", "市民 返礼品"}}, httplib::Headers{});
+            case 1: return c.Post("/api/v1/match", R"({"text": "ふるさと納税の返礼品を増やして"})", "application/json");
+            case 2: return c.Get("/api/v1/projects/2026-shichokoshitsu-7");
+            default: return c.Get("/api/v1/projects/2026-shichokoshitsu-7/related");
+          }
+        };
+        const auto r = call();
+        if (!r || r->status != 200) {
+          ++failed;
+          if (failures[t].empty())
+            failures[t] = r ? std::to_string(r->status) + " " + r->body.substr(0, 200) : "no response: " + httplib::to_string(r.error());
+        }
+        ++done;
+      }
+    });
+  }
+  // Rebuild while requests are in flight: a changed word, then another.
+  while (done < 4) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const int done_before_rebuilds = done;
+  std::string text = koe::test::read_file(plan);
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"桑都ペイの返礼品への活用", "電子マネーの返礼品への活用"},
+                                 std::pair<std::string, std::string>{"電子マネーの返礼品への活用", "地域通貨の返礼品への活用"}}) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    koe::test::write_file(plan, text);
+    const auto s = koe::build_index(koe::test::analyzer(), {{corpus}, db});
+    CHECK(s.committed);
+    CHECK(s.sections == 83);
+  }
+  const int done_after_rebuilds = done;
+  rebuilt = true;
+  for (auto& t : threads) t.join();
+  for (const auto& f : failures) CHECK(f.empty());
+  CHECK(failed == 0);
+  CHECK(done >= kThreads * kMinPerThread);
+  CHECK(done <= kThreads * kMaxPerThread);
+  // Requests were answered while the index was being rebuilt.
+  CHECK(done_after_rebuilds > done_before_rebuilds);
+
+  // The server now serves the latest revision.
+  const auto j = body_json(server.client().Get("/api/v1/search", httplib::Params{{"q", "地域通貨"}}, httplib::Headers{}));
+  CHECK(j["total_all_words"] == 1);
+}
+
+TEST_CASE("Health is 503 before the index exists and 200 once it is built, without a restart", "[api][health]") {
+  TempDir dir("koe-api-health");
+  const fs::path db = dir / "not-yet" / "db";
+  RunningServer server(test_config(db));
+  auto c = server.client();
+
+  const auto before = c.Get("/healthz");
+  REQUIRE(before);
+  CHECK(before->status == 503);
+  CHECK(is_json_type(before));
+  CHECK(body_json(before).contains("error"));
+  const auto search_before = c.Get("/api/v1/search", httplib::Params{{"q", "市民"}}, httplib::Headers{});
+  REQUIRE(search_before);
+  CHECK(search_before->status == 503);
+  CHECK(body_json(search_before)["error"]["code"].is_string());
+
+  REQUIRE(koe::build_index(koe::test::analyzer(), {{koe::test::corpus_dir()}, db}).committed);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto r = c.Get("/healthz");
+    if (r && (status = r->status) == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(status == 200);
+  const auto search_after = c.Get("/api/v1/search", httplib::Params{{"q", "市民"}}, httplib::Headers{});
+  REQUIRE(search_after);
+  CHECK(search_after->status == 200);
+}
+
+TEST_CASE("A server on port 0 binds a free port", "[api][config]") {
+  auto config = test_config(koe::test::shared_index().db);
+  CHECK(koe::api::validate(config).empty());
+  koe::api::Server a(config);
+  koe::api::Server b(config);
+  const int pa = a.bind();
+  const int pb = b.bind();
+  CHECK(pa > 0);
+  CHECK(pb > 0);
+  CHECK(pa != pb);
+}
+
+// ---- configuration ------------------------------------------------------------------------
+
+TEST_CASE("A configuration file with an unknown key names the file and the key", "[api][config]") {
+  TempDir dir("koe-config");
+  const auto file = dir / "koe.jsonc";
+  koe::test::write_file(file, "{\n  // comments are allowed\n  \"port\": 9000,\n  \"colour\": \"blue\"\n}\n");
+  koe::api::ServerConfig c;
+  try {
+    koe::api::apply_config_file(c, file);
+    FAIL("expected an error for the unknown key");
+  } catch (const koe::Error& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains(file.string()));
+    CHECK_THAT(std::string(e.what()), Catch::Contains("colour"));
+  }
+  koe::test::write_file(file, "{\"threads\": \"many\"}");
+  CHECK_THROWS_WITH(koe::api::apply_config_file(c, file), Catch::Contains("threads"));
+  koe::test::write_file(file, "{\"port\": 9000,");
+  CHECK_THROWS_WITH(koe::api::apply_config_file(c, file), Catch::Contains(file.string()));
+  CHECK_THROWS_WITH(koe::api::apply_config_file(c, dir / "missing.jsonc"), Catch::Contains("missing.jsonc"));
+}
+
+TEST_CASE("A configuration file sets what it names and leaves the rest", "[api][config]") {
+  TempDir dir("koe-config");
+  const auto file = dir / "koe.jsonc";
+  koe::test::write_file(file, R"({"port": 9000, "threads": 3, "cors_origins": ["https://a.example"], "access_log": false})");
+  koe::api::ServerConfig c;
+  koe::api::apply_config_file(c, file);
+  CHECK(c.port == 9000);
+  CHECK(c.threads == 3);
+  CHECK(c.cors_origins == std::vector<std::string>{"https://a.example"});
+  CHECK_FALSE(c.access_log);
+  CHECK(c.host == "127.0.0.1");
+  CHECK(koe::api::validate(c).empty());
+}
+
+TEST_CASE("validate rejects a bad port, thread count or CORS origin", "[api][config]") {
+  auto has = [](const std::vector<std::string>& problems, const std::string& what) {
+    return std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.find(what) != std::string::npos; });
+  };
+  koe::api::ServerConfig good;
+  CHECK(koe::api::validate(good).empty());
+
+  auto c = good;
+  c.port = 70000;
+  CHECK(has(koe::api::validate(c), "port"));
+  c = good;
+  c.port = -1;
+  CHECK(has(koe::api::validate(c), "port"));
+  c = good;
+  c.threads = 0;
+  CHECK(has(koe::api::validate(c), "threads"));
+  c = good;
+  c.cors_origins = {"koe.example.jp"};
+  const auto problems = koe::api::validate(c);
+  CHECK(has(problems, "cors_origins"));
+  CHECK(has(problems, "koe.example.jp"));
+  c = good;
+  c.cors_origins = {"*", "https://koe.example.jp", "http://localhost:8080"};
+  CHECK(koe::api::validate(c).empty());
+
+  c = good;
+  c.port = 70000;
+  c.threads = 0;
+  CHECK(koe::api::validate(c).size() == 2);
+  CHECK_THROWS_AS(koe::api::Server(c), koe::Error);
+}
+
+TEST_CASE("The environment overrides the configuration file", "[api][config]") {
+  TempDir dir("koe-config");
+  const auto file = dir / "koe.jsonc";
+  koe::test::write_file(file, R"({"port": 9000, "threads": 3, "db": "/srv/koe/db"})");
+  koe::api::ServerConfig c;
+  koe::api::apply_config_file(c, file);
+  koe::api::apply_environment(c, {{"KOE_PORT", "9100"},
+                                  {"KOE_CORS_ORIGINS", "https://a.example, https://b.example"},
+                                  {"KOE_MAX_MATCH_BYTES", "2048"},
+                                  {"UNRELATED", "x"}});
+  CHECK(c.port == 9100);
+  CHECK(c.threads == 3);
+  CHECK(c.db == "/srv/koe/db");
+  CHECK(c.cors_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
+  CHECK(c.max_match_bytes == 2048);
+  CHECK_THROWS_WITH(koe::api::apply_environment(c, {{"KOE_THREADS", "many"}}), Catch::Contains("KOE_THREADS"));
+}
