@@ -41,6 +41,18 @@ void add_analyzer_flags(CLI::App* cmd, Common& c) {
   cmd->add_option("--dictionaries", c.dictionaries, "koe's compiled dictionaries/ directory")->envname("KOE_DICTIONARIES");
 }
 
+/// A progress bar on stderr when it is a terminal: "[####   ] 1200/5000 sections".
+std::function<void(std::size_t, std::size_t)> progress_bar(const char* noun, std::size_t min_total, std::size_t every) {
+  if (!isatty(STDERR_FILENO)) return {};
+  return [noun, min_total, every](std::size_t done, std::size_t total) {
+    if (total < min_total || (done % every != 0 && done != total)) return;
+    const int width = 40;
+    const int filled = static_cast<int>(width * done / std::max<std::size_t>(total, 1));
+    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/" << total
+              << " " << noun << (done == total ? "\n" : "") << std::flush;
+  };
+}
+
 /// Runs a command body, turning koe's errors into a message on stderr and exit code 1.
 template <class F>
 void guarded(F&& body) {
@@ -175,16 +187,7 @@ void register_index(CLI::App& app) {
   cmd->callback([] {
     guarded([] {
       Analyzer analyzer(analyzer_options(common));
-      const bool tty = isatty(STDERR_FILENO);
-      ProgressFn progress;
-      if (tty)
-        progress = [](std::size_t done, std::size_t total) {
-          if (total < 2000 || (done % 200 != 0 && done != total)) return;
-          const int width = 40;
-          const int filled = static_cast<int>(width * done / total);
-          std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/"
-                    << total << " sections" << (done == total ? "\n" : "") << std::flush;
-        };
+      const ProgressFn progress = progress_bar("sections", 2000, 200);
       auto s = build_index(analyzer, {as_paths(corpus), db}, progress);
       for (const auto& w : s.warnings) std::cerr << "koe: warning: " << w.file << ":" << w.line << ": " << w.message << "\n";
       for (const auto& e : s.errors) std::cerr << "koe: " << e << " (its previous sections are kept)\n";
@@ -323,14 +326,7 @@ void register_route(CLI::App& app) {
                          : encoding == "utf-8" ? search::TextEncoding::utf8 : search::TextEncoding::cp932;
       options.format = format == "auto" ? search::BatchFormat::automatic
                        : format == "csv" ? search::BatchFormat::csv : search::BatchFormat::jsonl;
-      const bool tty = isatty(STDERR_FILENO);
-      auto s = search::route_file(analyzer, database, options, [tty](std::size_t done, std::size_t total) {
-        if (!tty || (done % 50 != 0 && done != total)) return;
-        const int width = 40;
-        const int filled = static_cast<int>(width * done / std::max<std::size_t>(total, 1));
-        std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/" << total
-                  << " voices" << (done == total ? "\n" : "") << std::flush;
-      });
+      auto s = search::route_file(analyzer, database, options, progress_bar("voices", 100, 50));
       for (const auto& e : s.errors) std::cerr << "koe: skipped " << e << "\n";
       std::printf("routed %zu voices (%s): %zu to a project, %zu out of scope, %zu skipped, %.2f s → %s\n", s.voices,
                   s.encoding.c_str(), s.routed, s.out_of_scope, s.skipped, s.seconds, out.c_str());

@@ -16,7 +16,11 @@ packages=(
   curl python3                              # the README's smoke checks and the dev-set scorer
 )
 if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium nodejs npm)
+  packages+=(chromium)
+  # Node.js may come from elsewhere than Debian (it does on the CI image); only a missing
+  # command makes us install Debian's, whose npm would conflict with another node.
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()

@@ -110,6 +110,21 @@ std::vector<std::string> params(const httplib::Request& req, const char* name) {
   return out;
 }
 
+/// The body as JSON, or false after sending the 400 that says why it is not.
+bool parse_body(const httplib::Request& req, httplib::Response& res, json& body) {
+  if (auto bad = utf8::find_invalid(req.body)) {
+    send_error(res, 400, "invalid_utf8", "the body is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
+    return false;
+  }
+  try {
+    body = json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    send_error(res, 400, "invalid_json", std::string("the body is not valid JSON: ") + e.what());
+    return false;
+  }
+  return true;
+}
+
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return {};
@@ -205,14 +220,8 @@ void Server::Impl::match(const httplib::Request& req, httplib::Response& res) {
   if (req.body.size() > config.max_match_bytes)
     return send_error(res, 413, "payload_too_large",
                       "the body is " + std::to_string(req.body.size()) + " bytes; the limit for match is " + std::to_string(config.max_match_bytes));
-  if (auto bad = utf8::find_invalid(req.body))
-    return send_error(res, 400, "invalid_utf8", "the body is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
   json body;
-  try {
-    body = json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    return send_error(res, 400, "invalid_json", std::string("the body is not valid JSON: ") + e.what());
-  }
+  if (!parse_body(req, res, body)) return;
   if (!body.is_object()) return send_error(res, 400, "invalid_json", "the body must be a JSON object {\"text\": \"…\"}");
   if (!body.contains("text")) return send_error(res, 400, "missing_text", "the body has no \"text\" field");
   if (!body["text"].is_string()) return send_error(res, 400, "invalid_text", "\"text\" must be a string");
@@ -244,14 +253,8 @@ void Server::Impl::route(const httplib::Request& req, httplib::Response& res) {
     if (type.starts_with("text/csv")) {
       batch = search::read_voices(req.body, search::BatchFormat::csv, search::TextEncoding::automatic);
     } else if (type.empty() || type.starts_with("application/json")) {
-      if (auto bad = utf8::find_invalid(req.body))
-        return send_error(res, 400, "invalid_utf8", "the body is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
       json body;
-      try {
-        body = json::parse(req.body);
-      } catch (const json::parse_error& e) {
-        return send_error(res, 400, "invalid_json", std::string("the body is not valid JSON: ") + e.what());
-      }
+      if (!parse_body(req, res, body)) return;
       if (body.is_object() && body.contains("voices")) body = body["voices"];
       if (!body.is_array()) return send_error(res, 400, "invalid_json", "expected a JSON array of {\"id\", \"text\"}");
       for (std::size_t i = 0; i < body.size(); ++i) {

@@ -82,43 +82,32 @@ SectionRecord SectionRecord::from_json(const nlohmann::json& j) {
 
 std::vector<SectionRecord> section_records(const Department& d) {
   std::vector<SectionRecord> out;
-  auto base = [&] {
+  auto add = [&](const std::string& owner_id, const Project* p, const Section& s) {
     SectionRecord r;
+    r.id = owner_id + "-" + std::string(kind_name(s.kind));
     r.department = d.name;
     r.doc_id = d.doc_id;
     r.fiscal_year = d.fiscal_year;
     r.source = d.source;
-    return r;
-  };
-  for (const auto& s : d.sections) {
-    auto r = base();
-    r.id = d.doc_id + "-" + std::string(kind_name(s.kind));
+    if (p) {
+      r.project_id = p->id;
+      r.project = p->name;
+      r.division = p->division;
+      r.number = p->number;
+      r.policy = p->policy;
+      r.sub_policy = p->sub_policy;
+      r.sub_policy_name = p->sub_policy_name;
+    }
     r.kind = s.kind;
     r.label = s.label;
     r.text = s.text;
     r.items = s.items;
     r.line = s.line;
     out.push_back(std::move(r));
-  }
-  for (const auto& p : d.projects) {
-    for (const auto& s : p.sections) {
-      auto r = base();
-      r.id = p.id + "-" + std::string(kind_name(s.kind));
-      r.project_id = p.id;
-      r.project = p.name;
-      r.division = p.division;
-      r.number = p.number;
-      r.policy = p.policy;
-      r.sub_policy = p.sub_policy;
-      r.sub_policy_name = p.sub_policy_name;
-      r.kind = s.kind;
-      r.label = s.label;
-      r.text = s.text;
-      r.items = s.items;
-      r.line = s.line;
-      out.push_back(std::move(r));
-    }
-  }
+  };
+  for (const auto& s : d.sections) add(d.doc_id, nullptr, s);
+  for (const auto& p : d.projects)
+    for (const auto& s : p.sections) add(p.id, &p, s);
   return out;
 }
 

@@ -50,30 +50,6 @@ std::vector<Group> groups_of(const Analysis& a) {
 
 bool is_affix_only(const Group& g) { return g.head->kind == TermKind::word && g.head->affix; }
 
-/// Synonym alternatives for a group's head text.
-std::vector<Query> synonyms(const Analyzer& analyzer, const std::string& key, QueryTerms& terms) {
-  std::vector<Query> out;
-  auto it = analyzer.lexicon().synonym_index.find(key);
-  if (it == analyzer.lexicon().synonym_index.end()) return out;
-  for (std::size_t gi : it->second) {
-    for (const auto& seq : analyzer.lexicon().synonym_groups[gi]) {
-      std::string joined;
-      for (const auto& s : seq) joined += s;
-      if (joined == key) continue;
-      if (seq.size() == 1) {
-        out.emplace_back(seq[0]);
-      } else {
-        std::vector<Query> parts(seq.begin(), seq.end());
-        out.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(seq.size()));
-        out.emplace_back(joined);
-      }
-      terms.words.insert(joined);
-      for (const auto& s : seq) terms.words.insert(s);
-    }
-  }
-  return out;
-}
-
 /// Queries for every entry of synonym group `gi` except the one spelled `except`.
 std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, const std::string& except, QueryTerms& terms) {
   std::vector<Query> out;
@@ -86,6 +62,7 @@ std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, 
     } else {
       std::vector<Query> parts(seq.begin(), seq.end());
       out.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(seq.size()));
+      out.emplace_back(joined);  // the same words indexed as one compound
     }
     terms.words.insert(joined);
     for (const auto& s : seq) terms.words.insert(s);
@@ -93,11 +70,13 @@ std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, 
   return out;
 }
 
-/// Synonym groups whose several-word entries appear in `normalized` (市長と語る会).
-std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer& analyzer, const std::string& normalized) {
-  std::vector<std::pair<std::size_t, std::string>> out;
-  for (const auto& [surface, gi] : analyzer.lexicon().synonym_phrases)
-    if (normalized.find(surface) != std::string::npos) out.emplace_back(gi, surface);
+/// Synonym alternatives for a group's head text.
+std::vector<Query> synonyms(const Analyzer& analyzer, const std::string& key, QueryTerms& terms) {
+  std::vector<Query> out;
+  auto it = analyzer.lexicon().synonym_index.find(key);
+  if (it == analyzer.lexicon().synonym_index.end()) return out;
+  for (std::size_t gi : it->second)
+    for (auto& q : group_alternatives(analyzer, gi, key, terms)) out.push_back(std::move(q));
   return out;
 }
 
