@@ -43,6 +43,7 @@ koe::api::ServerConfig test_config(const fs::path& db) {
   c.threads = 4;
   c.max_match_bytes = kMaxMatchBytes;
   c.max_route_bytes = kMaxRouteBytes;
+  c.max_route_voices = 20;
   c.cors_origins = {kAllowedOrigin};
   c.access_log = false;
   return c;
@@ -323,6 +324,9 @@ TEST_CASE("A body over the configured maximum is a 413", "[api][errors]") {
   std::string csv = "id,text\n";
   while (csv.size() < kMaxRouteBytes + 10) csv += "1,ふるさと納税の返礼品について\n";
   check_error(post("/api/v1/route", csv, "text/csv"), 413);
+  json voices = json::array();
+  for (int k = 0; k < 21; ++k) voices.push_back({{"id", std::to_string(k)}, {"text", "広報紙"}});
+  check_error(post("/api/v1/route", voices.dump()), 413, "too_many_voices");
 }
 
 TEST_CASE("A route body of another media type is a 415", "[api][errors]") {
@@ -348,6 +352,39 @@ TEST_CASE("A known path with the wrong method is a 405 JSON error with Allow", "
   CHECK_THAT(del->get_header_value("Allow"), Catch::Contains("GET"));
   const auto put = c.Put("/healthz", "{}", "application/json");
   check_error(put, 405);
+}
+
+TEST_CASE("Bytes that are not UTF-8 in a path or parameter give a 4xx JSON error, never a 500", "[api][errors]") {
+  struct Case {
+    const char* method;
+    const char* target;
+    std::vector<int> statuses;
+  };
+  const Case cases[] = {
+      {"GET", "/api/v1/search?q=%E5%B8%82%E6%B0%91&limit=%FF", {400}},
+      {"GET", "/api/v1/search?q=%E5%B8%82%E6%B0%91&offset=%FF", {400}},
+      {"GET", "/api/v1/search?q=%E5%B8%82%E6%B0%91&kind=%FF", {400}},
+      {"GET", "/api/v1/search?q=%E5%B8%82%E6%B0%91&division=%FF", {200, 400}},
+      {"GET", "/api/v1/projects/%FF", {400, 404}},
+      {"GET", "/api/v1/projects/%FF/related", {400, 404}},
+      {"GET", "/api/v1/projects/2026-shichokoshitsu-7/related?limit=%FF", {400}},
+      {"DELETE", "/api/v1/projects/%FF", {400, 405}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.method << " " << c.target);
+    auto client = shared_server().client();
+    const auto r = std::string(c.method) == "GET" ? client.Get(c.target) : client.Delete(c.target);
+    REQUIRE(r);
+    INFO("status " << r->status << " body " << r->body.substr(0, 200));
+    CHECK(std::find(c.statuses.begin(), c.statuses.end(), r->status) != c.statuses.end());
+    if (r->status != 200) check_error(r, r->status);
+  }
+}
+
+TEST_CASE("An unknown path with bytes that are not UTF-8 is a 404 and the server keeps serving", "[api][errors]") {
+  // The 404 message names the path; it must not take the server down.
+  check_error(shared_server().client().Get("/api/v1/nothing%FF"), 404, "not_found");
+  check_error(shared_server().client().Get("/%FF%FE"), 404);
 }
 
 // ---- CORS ---------------------------------------------------------------------------------

@@ -174,6 +174,21 @@ TEST_CASE("A document that is not UTF-8 reports the byte offset and keeps its se
   CHECK(f.sections() == 83);
 }
 
+TEST_CASE("Two files with the same document id are reported and only the first is indexed", "[index_builder]") {
+  Fixture f;
+  // shichoko_shitsu and shichoko-shitsu both become the id 2026-shichoko-shitsu.
+  const auto text = koe::test::read_file(f.plan);
+  fs::remove(f.plan);
+  koe::test::write_file(f.corpus / "2026" / "shichoko-shitsu.tsv", text);
+  koe::test::write_file(f.corpus / "2026" / "shichoko_shitsu.tsv", text);
+  const auto s = f.index();
+  REQUIRE(s.errors.size() == 1);
+  CHECK_THAT(s.errors[0], Catch::Contains("shichoko_shitsu.tsv"));
+  CHECK_THAT(s.errors[0], Catch::Contains("2026-shichoko-shitsu"));
+  CHECK(s.documents == 1);
+  CHECK(s.sections == 83);
+}
+
 TEST_CASE("build_index reports progress up to the number of sections", "[index_builder]") {
   Fixture f;
   std::size_t last_done = 0, last_total = 0, calls = 0;
