@@ -104,7 +104,7 @@ void apply_environment(ServerConfig& c, const std::map<std::string, std::string>
 std::vector<std::string> validate(const ServerConfig& c) {
   std::vector<std::string> problems;
   if (c.host.empty()) problems.push_back("host: must not be empty");
-  if (c.port < 1 || c.port > 65535) problems.push_back("port: must be between 1 and 65535, got " + std::to_string(c.port));
+  if (c.port < 0 || c.port > 65535) problems.push_back("port: must be between 1 and 65535 (0 picks a free port), got " + std::to_string(c.port));
   if (c.threads < 1 || c.threads > 256) problems.push_back("threads: must be between 1 and 256, got " + std::to_string(c.threads));
   if (c.db.empty()) problems.push_back("db: the index directory must be set (--db)");
   if (c.max_match_bytes < 256) problems.push_back("max_match_bytes: must be at least 256");

@@ -48,7 +48,9 @@ std::string code_name(int status) {
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // A path or parameter echoed in a message may hold bytes that are not UTF-8: replace
+  // them rather than throw while answering.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
@@ -365,7 +367,10 @@ void Server::Impl::register_hooks() {
     res.set_header("X-Request-Id", t_request_id);
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  // Runs once the response is final but before it is written, so a client that reads
+  // /metrics right after a response already sees it counted.
   http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    metrics.observe(route_of(req), res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t_started).count());
     const std::string origin = req.get_header_value("Origin");
     if (origin.empty() || !req.path.starts_with("/api/")) return;
     for (const auto& allowed : config.cors_origins) {
@@ -402,7 +407,6 @@ void Server::Impl::register_hooks() {
   http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_started).count();
     const std::string route = route_of(req);
-    metrics.observe(route, res.status, seconds);
     if (!config.access_log) return;
     json line = {{"time", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count()},
                  {"request_id", t_request_id}, {"method", req.method}, {"route", route}, {"status", res.status},
