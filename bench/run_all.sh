@@ -183,16 +183,18 @@ PY
 
   # ---- indexing, alternating ---------------------------------------------
   IR=$ROUNDS; [ "$S" -ge 1000000 ] && IR=$INDEX_ROUNDS_1M
+  KOE_INDEXED=0
   for r in $(seq "$IR"); do
     if [ $HAVE_KOE = 1 ]; then
       log "[$S] koe index round $r/$IR"
       rm -rf "$D/koe.db"
       if timed "$KOE" index --corpus "$CORPUS" --db "$D/koe.db" > "$D/koe.index.out" 2>&1; then
-        read -r e m < "$TF"; rec "$S" koe index_s "$e"; rec "$S" koe peak_rss_kb "$m"
+        read -r e m < "$TF"; rec "$S" koe index_s "$e"; rec "$S" koe peak_rss_kb "$m"; KOE_INDEXED=1
         rec "$S" koe db_bytes "$(du -s --block-size=1 "$D/koe.db" | cut -f1)"
         rec "$S" koe summary "$(tail -1 "$D/koe.index.out" | tr '\t' ' ')"
       else
         log "[$S] koe index failed: $(tail -3 "$D/koe.index.out")"; rec "$S" koe index_error "$(tail -1 "$D/koe.index.out")"
+        KOE_INDEXED=0
       fi
     fi
     if [ "$SKIP_GROONGA" = 0 ]; then
@@ -212,12 +214,16 @@ PY
   done
 
   # ---- in-process latency ------------------------------------------------
-  if [ $HAVE_KBENCH = 1 ] && [ -d "$D/koe.db" ]; then
+  if [ $HAVE_KBENCH = 1 ] && [ $KOE_INDEXED = 1 ]; then
     for mode in search match; do
       qf="$HERE/queries/keywords.txt"; [ $mode = match ] && qf="$HERE/queries/voices.txt"
       log "[$S] koe-bench latency $mode"
       if out=$("$KOE_BENCH" latency --db "$D/koe.db" --queries "$qf" --mode $mode --runs "$RUNS" 2>"$D/kbench.err" | tail -1); then
-        read -r p50 p99 <<< "$out"; rec "$S" koe "inproc_${mode}_p50_ms" "$p50"; rec "$S" koe "inproc_${mode}_p99_ms" "$p99"
+        # koe-bench prints "p50_ms p99_ms [mean_ms count]"
+        read -r p50 p99 mean cnt _ <<< "$out"
+        rec "$S" koe "inproc_${mode}_p50_ms" "$p50"; rec "$S" koe "inproc_${mode}_p99_ms" "$p99"
+        [ -n "${mean:-}" ] && rec "$S" koe "inproc_${mode}_mean_ms" "$mean"
+        [ -n "${cnt:-}" ] && rec "$S" koe "inproc_${mode}_count" "$cnt"
       else
         log "[$S] koe-bench $mode failed: $(tail -2 "$D/kbench.err")"
       fi
@@ -226,7 +232,7 @@ PY
 
   # ---- HTTP ----------------------------------------------------------------
   KPID=""; GPID=""
-  if [ $HAVE_SERVE = 1 ] && [ -d "$D/koe.db" ]; then
+  if [ $HAVE_SERVE = 1 ] && [ $KOE_INDEXED = 1 ]; then
     port_free "$KOE_PORT" || { echo "run_all.sh: port $KOE_PORT busy (set KOE_PORT)" >&2; exit 1; }
     # shellcheck disable=SC2086  # KOE_SERVE_ARGS is a word list on purpose (e.g. "--threads 64")
     "$KOE" serve --db "$D/koe.db" --host 127.0.0.1 --port "$KOE_PORT" ${KOE_SERVE_ARGS:-} > "$D/koe.serve.log" 2>&1 &
