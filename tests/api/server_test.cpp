@@ -269,6 +269,21 @@ TEST_CASE("Every response carries a request id", "[api]") {
   CHECK(a->get_header_value("X-Request-Id") != b->get_header_value("X-Request-Id"));
 }
 
+TEST_CASE("The web pages and their static files are served", "[api][web]") {
+  auto c = shared_server().client();
+  for (const char* page : {"/", "/voice", "/projects/2026-shichokoshitsu-7"}) {
+    INFO(page);
+    const auto r = c.Get(page);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->get_header_value("Content-Type").starts_with("text/html"));
+  }
+  const auto css = c.Get("/static/koe.css");
+  REQUIRE(css);
+  CHECK(css->status == 200);
+  CHECK_FALSE(css->body.empty());
+}
+
 // ---- errors -------------------------------------------------------------------------------
 
 TEST_CASE("Malformed JSON is a 400 JSON error", "[api][errors]") {

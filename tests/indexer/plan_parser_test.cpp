@@ -364,6 +364,47 @@ TEST_CASE("A file that is not a plan at all is refused", "[plan_parser][errors]"
   CHECK_THAT(e.message(), Catch::Contains("not a plan document"));
 }
 
+TEST_CASE("A project number listed twice in the table is reported at its second row", "[plan_parser][errors]") {
+  MiniPlan plan;
+  plan.lines.insert(plan.lines.begin() + MiniPlan::kTableRow, "1\t5\t3\t自治推進\t重要であるため。\t都市戦略課");
+  const auto e = parse_error_of(plan.text());
+  CHECK(e.line() == MiniPlan::kTableRow + 1);
+  CHECK_THAT(e.message(), Catch::Contains("twice"));
+}
+
+TEST_CASE("A detail block for a project missing from the table is reported at the block", "[plan_parser][errors]") {
+  MiniPlan plan;
+  plan.lines[MiniPlan::kBlockStart - 1] = "2\t施策番号\t5\t細施策番号\t1\t細施策名\t政策課題への対応力向上\t事業名\t政策立案機能の充実\t";
+  const auto e = parse_error_of(plan.text());
+  CHECK(e.line() == MiniPlan::kBlockStart);
+  CHECK_THAT(e.message(), Catch::Contains("not listed"));
+}
+
+TEST_CASE("More text cells than labels on a value row is reported at that row", "[plan_parser][errors]") {
+  MiniPlan plan;
+  plan.lines[MiniPlan::kStatusLabels] += "\t余分な文";
+  const auto e = parse_error_of(plan.text());
+  CHECK(e.line() == MiniPlan::kStatusLabels + 1);
+  CHECK_THAT(e.message(), Catch::Contains("4 text cells under 3 labels"));
+}
+
+TEST_CASE("Windows line ends and a UTF-8 BOM do not change what is read", "[plan_parser]") {
+  const std::string lf = koe::test::read_file(koe::test::plan_path());
+  std::string crlf = "\xEF\xBB\xBF";
+  for (char c : lf) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  const auto a = koe::section_records(real_document().department);
+  const auto b = koe::section_records(
+      koe::parse_plan(crlf, koe::test::plan_path().string(), koe::identify_document(koe::test::plan_path())).department);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    INFO(a[k].id);
+    CHECK(a[k].to_json() == b[k].to_json());
+  }
+}
+
 TEST_CASE("clean_cell removes HTML and keeps list items apart", "[plan_parser][clean_cell]") {
   struct Row {
     const char* what;
