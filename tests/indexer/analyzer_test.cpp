@@ -285,6 +285,43 @@ TEST_CASE("A search for HP finds the section that says ホームページ", "[an
       CHECK(h.snippet.find("<mark>ホームページ</mark>") != std::string::npos);
 }
 
+TEST_CASE("The normalizer folds how Japanese is really typed", "[analyzer][normalizer]") {
+  struct Case {
+    std::string input;
+    std::string normalized;
+  };
+  const Case cases[] = {
+      {"ＳＮＳ", "sns"},
+      {"Ｌｉｎｅ", "line"},
+      {"ﾌﾙｻﾄ", "フルサト"},
+      {"ﾃﾞｰﾀ", "データ"},
+      {"ｼﾃｨﾌﾟﾛﾓｰｼｮﾝ", "シティプロモーション"},
+      {"カ\u3099イド", "ガイド"},
+      {"１２３", "123"},
+      {"ラ\u2212メン", "ラーメン"},
+      {"ラ-メン", "ラーメン"},
+      {"10\uFF5E20", "10\u301C20"},
+      {"10~20", "10\u301C20"},
+      {"こゝろ", "こころ"},
+      {"いすゞ", "いすず"},
+      {"市民\u3000参加", "市民 参加"},
+      {std::string("a\x01" "b\x7f", 4), "a b "},
+      {"", ""},
+  };
+  const auto& n = koe::test::analyzer().normalizer();
+  for (const auto& c : cases) {
+    INFO("«" << c.input << "»");
+    const auto out = n.normalize(c.input);
+    CHECK(out.text == c.normalized);
+    REQUIRE(out.begin.size() == out.text.size());
+    REQUIRE(out.end.size() == out.text.size());
+    for (std::size_t k = 0; k < out.text.size(); ++k) {
+      CHECK(out.begin[k] < out.end[k]);
+      CHECK(out.end[k] <= c.input.size());
+    }
+  }
+}
+
 TEST_CASE("Term offsets point at the user's own characters", "[analyzer][offsets]") {
   struct Case {
     std::string input;

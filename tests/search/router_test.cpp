@@ -284,4 +284,10 @@ TEST_CASE("route_file names the input it cannot open", "[router][errors]") {
   o.in = dir / "missing.csv";
   o.out = dir / "out.csv";
   CHECK_THROWS_WITH(ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o), Catch::Contains("missing.csv"));
+
+  koe::test::write_file(dir / "in.csv", "id,text\n1,ふるさと納税\n");
+  o.in = dir / "in.csv";
+  o.out = dir / "no-such-dir" / "out.csv";
+  CHECK_THROWS_WITH(ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o), Catch::Contains("out.csv"));
+  CHECK_FALSE(std::filesystem::exists(dir / "no-such-dir"));
 }
