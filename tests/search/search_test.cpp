@@ -102,6 +102,24 @@ TEST_CASE("A word after a minus sign excludes the sections holding it", "[search
   }
 }
 
+TEST_CASE("An excluded stop word still excludes the sections holding it", "[search]") {
+  // 市民 is in stopwords.txt: dropped from what a query requires, but -市民 must still exclude.
+  const auto with = ok("発信");
+  const auto without = ok("発信 -市民");
+  CHECK(without.total < with.total);
+  for (const auto& h : without.hits) {
+    INFO(h.section.id);
+    CHECK_FALSE(contains(h.section.text, "市民"));
+  }
+  const auto filtered = ok("課:広聴課 -市民");
+  CHECK(filtered.total == 5);
+  for (const auto& h : filtered.hits) {
+    INFO(h.section.id);
+    CHECK(h.section.division == "広聴課");
+    CHECK_FALSE(contains(h.section.text, "市民"));
+  }
+}
+
 TEST_CASE("OR between two words finds sections holding either, all in the first tier", "[search]") {
   const auto a = ok("桑都ペイ");
   const auto b = ok("人流");
