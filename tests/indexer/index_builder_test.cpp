@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <xapian.h>
 
+#include <sstream>
 #include <string>
 
 #include "koe/indexer/index_builder.hpp"
@@ -93,6 +94,25 @@ TEST_CASE("A changed document replaces its sections", "[index_builder]") {
   // 桑都ペイ was in two sections; only the edited one loses it.
   CHECK(f.count("桑都ペイ") == 1);
   CHECK(f.sections() == 83);
+}
+
+TEST_CASE("A project dropped from a changed document loses all its sections", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  REQUIRE(f.count(koe::schema::term(koe::schema::kProject, "2026-shichokoshitsu-9")) == 9);
+  // Drop project 9: its table row (line 25) and its detail block (lines 80-85).
+  std::istringstream in(koe::test::read_file(f.plan));
+  std::string line, kept;
+  for (int no = 1; std::getline(in, line); ++no)
+    if (no != 25 && (no < 80 || no > 85)) kept += line + "\n";
+  koe::test::write_file(f.plan, kept);
+  const auto s = f.index();
+  CHECK(s.errors.empty());
+  CHECK(s.committed);
+  CHECK(s.projects == 8);
+  CHECK(s.sections == 74);
+  CHECK(f.count(koe::schema::term(koe::schema::kProject, "2026-shichokoshitsu-9")) == 0);
+  CHECK(f.count(koe::schema::term(koe::schema::kSectionId, "2026-shichokoshitsu-9-title")) == 0);
 }
 
 TEST_CASE("A removed document's sections disappear", "[index_builder]") {
