@@ -209,6 +209,24 @@ TEST_CASE("Two files with the same document id are reported and only the first i
   CHECK(s.sections == 83);
 }
 
+TEST_CASE("Changed dictionaries re-index every document", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  auto options = koe::default_analyzer_options();
+  const auto dictionaries = f.dir / "dictionaries";
+  fs::copy(options.dictionaries, dictionaries, fs::copy_options::recursive);
+  koe::test::write_file(dictionaries / "stopwords.txt",
+                        koe::test::read_file(options.dictionaries / "stopwords.txt") + "\n返礼品\n");
+  options.dictionaries = dictionaries;
+  const koe::Analyzer changed(options);
+  const auto s = koe::build_index(changed, {{f.corpus}, f.db});
+  CHECK(s.committed);
+  CHECK(s.documents_changed == 1);
+  CHECK(s.sections == 83);
+  const auto again = koe::build_index(changed, {{f.corpus}, f.db});
+  CHECK_FALSE(again.committed);
+}
+
 TEST_CASE("build_index reports progress up to the number of sections", "[index_builder]") {
   Fixture f;
   std::size_t last_done = 0, last_total = 0, calls = 0;
