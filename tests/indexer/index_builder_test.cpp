@@ -227,6 +227,15 @@ TEST_CASE("Changed dictionaries re-index every document", "[index_builder]") {
   CHECK_FALSE(again.committed);
 }
 
+TEST_CASE("A surrogate character entity in a cell does not stop the whole build", "[index_builder]") {
+  Fixture f;
+  f.replace_in_plan("桑都ペイの返礼品への活用", "桑都ペイの返礼品への活用&#xD800;");
+  koe::IndexSummary s;
+  REQUIRE_NOTHROW(s = f.index());
+  // Either the cell is read (the bad entity dropped or kept as text) or the file is reported.
+  CHECK((s.sections == 83 || s.errors.size() == 1));
+}
+
 TEST_CASE("build_index reports progress up to the number of sections", "[index_builder]") {
   Fixture f;
   std::size_t last_done = 0, last_total = 0, calls = 0;

@@ -9,6 +9,7 @@
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/plan_parser.hpp"
 #include "koe/indexer/section_record.hpp"
+#include "koe/indexer/utf8.hpp"
 #include "test_support.hpp"
 
 using koe::ParseError;
@@ -441,6 +442,16 @@ TEST_CASE("clean_cell removes HTML and keeps list items apart", "[plan_parser][c
     const auto cell = koe::clean_cell(row.raw);
     CHECK(cell.text == row.text);
     CHECK(cell.items == row.items);
+  }
+}
+
+TEST_CASE("clean_cell never produces invalid UTF-8 from a numeric entity", "[plan_parser][clean_cell]") {
+  for (const char* raw : {"a&#xD800;b", "a&#55296;b", "a&#xDFFF;b", "a&#x110000;b", "a&#0;b", "a&#xFFFFFFFF;b", "a&#;b", "a&#x;b"}) {
+    INFO(raw);
+    const auto cell = koe::clean_cell(raw);
+    CHECK_FALSE(koe::utf8::find_invalid(cell.text).has_value());
+    CHECK(cell.text.starts_with("a"));
+    CHECK(cell.text.ends_with("b"));
   }
 }
 
