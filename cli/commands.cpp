@@ -377,7 +377,7 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--db", db, "index directory");
   cmd->add_option("--host", host, "address to listen on (default 127.0.0.1)");
   cmd->add_option("--port", port, "port (default 8080; 0 picks a free one)");
-  cmd->add_option("--threads", threads, "worker threads (default 8)");
+  cmd->add_option("--threads", threads, "worker threads (default 64)");
   cmd->add_option("--web-root", web_root, "directory of koe's web pages");
   cmd->add_option("--cors-origins", cors, "comma-separated origins allowed to call the API from a browser");
   cmd->callback([] {

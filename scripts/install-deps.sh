@@ -16,7 +16,7 @@ packages=(
   curl python3                              # the README's smoke checks and the dev-set scorer
 )
 if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium)
+  packages+=(chromium fonts-noto-cjk)  # a Japanese font, or screenshots show empty boxes
   # Node.js may come from elsewhere than Debian (it does on the CI image); only a missing
   # command makes us install Debian's, whose npm would conflict with another node.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

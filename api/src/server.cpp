@@ -113,13 +113,13 @@ std::vector<std::string> params(const httplib::Request& req, const char* name) {
 }
 
 /// The body as JSON, or false after sending the 400 that says why it is not.
-bool parse_body(const httplib::Request& req, httplib::Response& res, json& body) {
-  if (auto bad = utf8::find_invalid(req.body)) {
+bool parse_body(const std::string& text, httplib::Response& res, json& body) {
+  if (auto bad = utf8::find_invalid(text)) {
     send_error(res, 400, "invalid_utf8", "the body is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
     return false;
   }
   try {
-    body = json::parse(req.body);
+    body = json::parse(text);
   } catch (const json::parse_error& e) {
     send_error(res, 400, "invalid_json", std::string("the body is not valid JSON: ") + e.what());
     return false;
@@ -195,8 +195,8 @@ struct Server::Impl {
   void register_routes();
   void register_hooks();
   void search(const httplib::Request& req, httplib::Response& res);
-  void match(const httplib::Request& req, httplib::Response& res);
-  void route(const httplib::Request& req, httplib::Response& res);
+  void match(const std::string& body, httplib::Response& res);
+  void route(const httplib::Request& req, const std::string& body, httplib::Response& res);
 };
 
 void Server::Impl::search(const httplib::Request& req, httplib::Response& res) {
@@ -218,12 +218,12 @@ void Server::Impl::search(const httplib::Request& req, httplib::Response& res) {
   });
 }
 
-void Server::Impl::match(const httplib::Request& req, httplib::Response& res) {
-  if (req.body.size() > config.max_match_bytes)
+void Server::Impl::match(const std::string& raw, httplib::Response& res) {
+  if (raw.size() > config.max_match_bytes)
     return send_error(res, 413, "payload_too_large",
-                      "the body is " + std::to_string(req.body.size()) + " bytes; the limit for match is " + std::to_string(config.max_match_bytes));
+                      "the body is " + std::to_string(raw.size()) + " bytes; the limit for match is " + std::to_string(config.max_match_bytes));
   json body;
-  if (!parse_body(req, res, body)) return;
+  if (!parse_body(raw, res, body)) return;
   if (!body.is_object()) return send_error(res, 400, "invalid_json", "the body must be a JSON object {\"text\": \"…\"}");
   if (!body.contains("text")) return send_error(res, 400, "missing_text", "the body has no \"text\" field");
   if (!body["text"].is_string()) return send_error(res, 400, "invalid_text", "\"text\" must be a string");
@@ -246,17 +246,17 @@ void Server::Impl::match(const httplib::Request& req, httplib::Response& res) {
   });
 }
 
-void Server::Impl::route(const httplib::Request& req, httplib::Response& res) {
-  if (req.body.size() > config.max_route_bytes)
+void Server::Impl::route(const httplib::Request& req, const std::string& raw, httplib::Response& res) {
+  if (raw.size() > config.max_route_bytes)
     return send_error(res, 413, "payload_too_large", "the body is over the route limit of " + std::to_string(config.max_route_bytes) + " bytes");
   const std::string type = req.get_header_value("Content-Type");
   search::VoiceBatch batch;
   try {
     if (type.starts_with("text/csv")) {
-      batch = search::read_voices(req.body, search::BatchFormat::csv, search::TextEncoding::automatic);
+      batch = search::read_voices(raw, search::BatchFormat::csv, search::TextEncoding::automatic);
     } else if (type.empty() || type.starts_with("application/json")) {
       json body;
-      if (!parse_body(req, res, body)) return;
+      if (!parse_body(raw, res, body)) return;
       if (body.is_object() && body.contains("voices")) body = body["voices"];
       if (!body.is_array()) return send_error(res, 400, "invalid_json", "expected a JSON array of {\"id\", \"text\"}");
       for (std::size_t i = 0; i < body.size(); ++i) {
@@ -293,8 +293,26 @@ void Server::Impl::route(const httplib::Request& req, httplib::Response& res) {
 
 void Server::Impl::register_routes() {
   http.Get("/api/v1/search", [this](const auto& req, auto& res) { search(req, res); });
-  http.Post("/api/v1/match", [this](const auto& req, auto& res) { match(req, res); });
-  http.Post("/api/v1/route", [this](const auto& req, auto& res) { route(req, res); });
+  // POST bodies are read through a content reader: otherwise cpp-httplib parses a body
+  // sent as a form (curl -d) itself and refuses one over 8 KB, whatever koe's limits say.
+  auto read_body = [this](const httplib::ContentReader& reader, httplib::Response& res, std::string& body) {
+    const bool complete = reader([&](const char* data, std::size_t n) {
+      body.append(data, n);
+      return true;
+    });
+    // The reader stops at the server's payload limit (the route limit, the larger one).
+    if (!complete)
+      send_error(res, 413, "payload_too_large", "the body is over the limit of " + std::to_string(config.max_route_bytes) + " bytes");
+    return complete;
+  };
+  http.Post("/api/v1/match", [this, read_body](const httplib::Request&, httplib::Response& res, const httplib::ContentReader& reader) {
+    std::string body;
+    if (read_body(reader, res, body)) match(body, res);
+  });
+  http.Post("/api/v1/route", [this, read_body](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    std::string body;
+    if (read_body(reader, res, body)) route(req, body, res);
+  });
   http.Get("/api/v1/projects", [this](const auto&, auto& res) {
     with_db(res, [&](Xapian::Database& db) {
       json out = json::array();
@@ -428,6 +446,8 @@ Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>()) {
   const int threads = impl_->config.threads;
   impl_->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   impl_->http.set_payload_max_length(impl_->config.max_route_bytes);
+  // Without TCP_NODELAY a keep-alive client waits ~40 ms per response (Nagle + delayed ACK).
+  impl_->http.set_tcp_nodelay(true);
   impl_->http.set_keep_alive_max_count(1000);
   impl_->http.set_read_timeout(10, 0);
   impl_->register_hooks();

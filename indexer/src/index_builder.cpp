@@ -35,6 +35,18 @@ void delete_document_sections(Xapian::WritableDatabase& db, const std::string& d
   db.delete_document(schema::term(schema::kDocument, doc_id));
 }
 
+std::string display_path(const std::filesystem::path& file, const std::vector<std::filesystem::path>& roots) {
+  std::error_code ec;
+  const auto abs_file = std::filesystem::weakly_canonical(file, ec);
+  for (const auto& root : roots) {
+    const auto abs_root = std::filesystem::weakly_canonical(root, ec);
+    if (!std::filesystem::is_directory(abs_root, ec)) continue;
+    const auto rel = abs_file.lexically_relative(abs_root);
+    if (!rel.empty() && *rel.begin() != "..") return (abs_root.filename() / rel).generic_string();
+  }
+  return file.filename().generic_string();
+}
+
 }  // namespace
 
 std::string analysis_fingerprint(const AnalyzerOptions& options) {
@@ -103,6 +115,9 @@ IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, 
     try {
       const std::string content = read_file(file);
       Loaded l{parse_plan(content, file.string(), identity), hex(fnv1a(content))};
+      // Stored and shown relative to the corpus folder's parent (corpus/2026/x.tsv), not as
+      // the indexing machine's absolute path.
+      l.doc.department.source = display_path(file, options.corpus);
       if (!seen_ids.insert(l.doc.department.doc_id).second) {
         summary.errors.push_back(file.string() + ":1: document id " + l.doc.department.doc_id +
                                  " is already taken by another file; rename one of them");
@@ -144,7 +159,9 @@ IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, 
         const auto& d = l->doc.department;
         delete_document_sections(db, d.doc_id);
         for (const auto& r : section_records(d)) {
-          db.replace_document(schema::term(schema::kSectionId, r.id), make_document(analyzer, r));
+          // Every section of the document was deleted just above, so adding is enough (and
+          // spares a lookup of the id term per section).
+          db.add_document(make_document(analyzer, r));
           summary.text_bytes += r.text.size();
           if (progress) progress(++done, total_sections);
         }

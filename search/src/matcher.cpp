@@ -97,9 +97,13 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
       std::string d = display_term(t);
       if (shown.insert(d).second && vq.value().evidence_terms.count(t)) pm.evidence += idf(db, t);
     }
-    // Single characters (者, 的) are parts of longer words shown beside them.
-    for (const auto& d : shown)
-      if (utf8::length(d) >= 2 || d.size() >= 2) pm.terms.push_back(d);
+    // A word inside a longer one shown beside it (返礼 in 返礼品, 者 in 理事者) says nothing more.
+    for (const auto& d : shown) {
+      const bool inside = std::any_of(shown.begin(), shown.end(), [&](const std::string& o) {
+        return o.size() > d.size() && o.find(d) != std::string::npos;
+      });
+      if (!inside && (utf8::length(d) >= 2 || d.size() >= 2)) pm.terms.push_back(d);
+    }
     std::sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) {
       return db.get_termfreq(a) < db.get_termfreq(b);
     });

@@ -303,7 +303,7 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
           affix_only.push_back(group_query(analyzer, g, sq.terms));
           continue;
         }
-        if (g.head->stop) {
+        if (g.head->stop && !chunk.exclude) {  // -市民 still excludes: the user named the word
           stop_only.push_back(group_query(analyzer, g, sq.terms));
           continue;
         }

@@ -87,17 +87,42 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   resp.terms = sq.terms;
   const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
 
-  // Facets and totals over everything that matches at least one word.
-  Xapian::Enquire facets(db);
-  facets.set_query(loose);
-  Xapian::ValueCountMatchSpy by_division(schema::kSlotDivision), by_kind(schema::kSlotKind), by_project(schema::kSlotProject);
-  facets.add_matchspy(&by_division);
-  facets.add_matchspy(&by_kind);
-  facets.add_matchspy(&by_project);
-  facets.get_mset(0, 0, all);
-  resp.division_facet = facet(by_division);
-  resp.kind_facet = facet(by_kind);
-  resp.project_facet = facet(by_project);
+  // Facets over everything that matches at least one word. The 課 and 項目 facets are
+  // counted without their own filter, so a user who picked one 課 still sees the others to
+  // switch to (and their counts).
+  auto loose_without = [&](auto member) -> Result<Query> {
+    Filters f = filters;
+    (f.*member).clear();
+    auto fq = filter_query(f);
+    if (!fq.ok()) return fq.status();
+    Query q = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
+    if (!sq.excluded.empty()) q = Query(Query::OP_AND_NOT, q, Query(Query::OP_OR, sq.excluded.begin(), sq.excluded.end()));
+    return with_filter(q, fq.value());
+  };
+  auto count = [&](const Query& q, Xapian::valueno slot) {
+    Xapian::Enquire e(db);
+    e.set_query(q);
+    Xapian::ValueCountMatchSpy spy(slot);
+    e.add_matchspy(&spy);
+    e.get_mset(0, 0, all);
+    return facet(spy);
+  };
+  const auto by_division = filters.divisions.empty() ? Result<Query>(loose) : loose_without(&Filters::divisions);
+  const auto by_kind = filters.kinds.empty() ? Result<Query>(loose) : loose_without(&Filters::kinds);
+  if (!by_division.ok()) return by_division.status();
+  if (!by_kind.ok()) return by_kind.status();
+  {
+    Xapian::Enquire facets(db);
+    facets.set_query(loose);
+    Xapian::ValueCountMatchSpy division_spy(schema::kSlotDivision), kind_spy(schema::kSlotKind), project_spy(schema::kSlotProject);
+    facets.add_matchspy(&project_spy);
+    if (filters.divisions.empty()) facets.add_matchspy(&division_spy);
+    if (filters.kinds.empty()) facets.add_matchspy(&kind_spy);
+    facets.get_mset(0, 0, all);
+    resp.project_facet = facet(project_spy);
+    resp.division_facet = filters.divisions.empty() ? facet(division_spy) : count(by_division.value(), schema::kSlotDivision);
+    resp.kind_facet = filters.kinds.empty() ? facet(kind_spy) : count(by_kind.value(), schema::kSlotKind);
+  }
 
   Xapian::Enquire first(db);
   first.set_query(strict);

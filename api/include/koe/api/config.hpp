@@ -18,7 +18,10 @@ struct ServerConfig {
   int port = 8080;
   std::filesystem::path db = "db";
   std::filesystem::path web_root;  ///< koe's pages; empty: the source tree's api/web
-  int threads = 8;                 ///< worker threads, each with its own index handle
+  /// Worker threads, each with its own index handle. cpp-httplib gives a keep-alive
+  /// connection a thread for as long as it stays open, so this caps the connections served
+  /// at once; the handles share the OS page cache, so threads are cheap.
+  int threads = 64;
   std::size_t max_match_bytes = 64 * 1024;
   std::size_t max_route_bytes = 4 * 1024 * 1024;
   std::size_t max_route_voices = 5000;
