@@ -97,7 +97,7 @@ void decode_entity(std::string_view s, std::size_t& i, std::string& out) {
   } else if (auto it = named.find(name); it != named.end()) {
     cp = it->second;
   }
-  if (cp == 0 || cp > 0x10FFFF) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {  // not a character: keep the text as written
     out += '&';
     ++i;
     return;
