@@ -253,6 +253,24 @@ TEST_CASE("route_file writes CSV with a UTF-8 BOM and a header", "[router]") {
   CHECK_FALSE(std::filesystem::exists(dir / "out.csv.part"));
 }
 
+TEST_CASE("Routed CSV never lets a citizen's text start an Excel formula", "[router][csv]") {
+  // The output is meant to be opened in Excel; a voice starting with = + or @ would run as a
+  // formula there (CSV injection), so such cells must not start with those characters.
+  const auto m = match("市道の穴を直して");
+  REQUIRE(m.ok());
+  for (const char* text : {"=HYPERLINK(\"http://example.com\",\"詳細\")", "+1+2", "@SUM(A1:A2)"}) {
+    INFO(text);
+    const auto row = ks::routing_csv_row({"=1+1", text, 2}, m.value());
+    const auto fields = ks::parse_csv(row).records.at(0).fields;
+    REQUIRE(fields.size() >= 2);
+    for (std::size_t k = 0; k < 2; ++k) {
+      INFO("field " << k << ": " << fields[k]);
+      REQUIRE_FALSE(fields[k].empty());
+      CHECK(std::string("=+@").find(fields[k][0]) == std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("route_file turns JSON Lines into JSON Lines", "[router]") {
   koe::test::TempDir dir("koe-route");
   koe::test::write_file(dir / "in.jsonl",
