@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "koe-bench: " << e.what() << "\n";
     return 1;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "koe-bench: " << e.get_description() << "\n";
+    return 1;
   }
   return 0;
 }

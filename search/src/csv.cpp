@@ -109,6 +109,10 @@ CsvParse parse_csv(std::string_view text) {
 }
 
 std::string csv_field(std::string_view v) {
+  // Excel runs a cell starting with = + - @ (or a tab/CR before them) as a formula; a leading
+  // apostrophe makes it text (OWASP's advice against CSV injection).
+  if (!v.empty() && std::string_view("=+-@\t\r").find(v.front()) != std::string_view::npos)
+    return csv_field(std::string("'") + std::string(v));
   if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
   std::string out = "\"";
   for (char c : v) {

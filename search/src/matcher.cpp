@@ -16,12 +16,6 @@ namespace {
 
 using Xapian::Query;
 
-struct Candidate {
-  std::vector<MatchedSection> sections;
-  std::set<std::string> terms;
-  double score = 0;
-};
-
 /// Inverse document frequency over project sections, the unit evidence is counted in.
 double idf(const Xapian::Database& db, const std::string& term) {
   const double n = db.get_doccount();
@@ -69,31 +63,53 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   enquire.set_query(Query(Query::OP_FILTER, vq.value().query, Query(schema::term(schema::kLevel, "project"))));
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(options.sections_considered));
 
-  std::map<std::string, Candidate> by_project;
-  std::map<std::string, SectionRecord> titles;
+  // Projects are ranked from the value slots alone; a section's stored record is parsed, and
+  // its matching terms listed, only for the projects returned.
+  struct Hit {
+    Xapian::MSetIterator it;
+    double weight;
+  };
+  std::map<std::string, std::vector<Hit>> by_project;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    SectionRecord r = SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data()));
-    if (!r.project_id) continue;
-    auto& c = by_project[*r.project_id];
-    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
-      if (!(*t).starts_with("X")) c.terms.insert(*t);  // boolean filter terms are not evidence
-    const double weight = it.get_weight() * schema::kind_weight(r.kind);
-    c.sections.push_back({std::move(r), weight, {}});
+    const Xapian::Document doc = it.get_document();
+    const std::string pid = doc.get_value(schema::kSlotProject);
+    if (pid.empty()) continue;
+    const auto kind = parse_kind(doc.get_value(schema::kSlotKind)).value_or(SectionKind::title);
+    by_project[pid].push_back({it, it.get_weight() * schema::kind_weight(kind)});
   }
 
   MatchResponse resp;
   resp.content_terms = vq.value().content_terms;
-  std::vector<ProjectMatch> ranked;
-  for (auto& [pid, c] : by_project) {
-    std::stable_sort(c.sections.begin(), c.sections.end(), [](auto& a, auto& b) { return a.score > b.score; });
+  struct Ranked {
+    std::string pid;
+    double score = 0;
+  };
+  std::vector<Ranked> order;
+  for (auto& [pid, hits] : by_project) {
+    std::stable_sort(hits.begin(), hits.end(), [](auto& a, auto& b) { return a.weight > b.weight; });
     // The best section counts fully and the next two add diminishing support: a voice about
     // a project tends to touch several of its sections.
     static constexpr double kDecay[] = {1.0, 0.5, 0.25};
+    Ranked r{pid, 0};
+    for (std::size_t k = 0; k < hits.size() && k < 3; ++k) r.score += kDecay[k] * hits[k].weight;
+    order.push_back(std::move(r));
+  }
+  std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.score > b.score; });
+  const double second = order.size() > 1 ? order[1].score : 0;
+  if (order.size() > request.limit) order.resize(request.limit);
+
+  std::vector<ProjectMatch> ranked;
+  for (const auto& r : order) {
+    const auto& hits = by_project[r.pid];
     ProjectMatch pm;
-    for (std::size_t k = 0; k < c.sections.size() && k < 3; ++k) pm.score += kDecay[k] * c.sections[k].score;
-    // Evidence: how specific the voice words found in this project are.
+    pm.score = r.score;
+    // Evidence: how specific the voice words found in this project's sections are.
+    std::set<std::string> matched;
+    for (const auto& h : hits)
+      for (auto t = enquire.get_matching_terms_begin(h.it); t != enquire.get_matching_terms_end(h.it); ++t)
+        if (!(*t).starts_with("X")) matched.insert(*t);  // boolean filter terms are not evidence
     std::set<std::string> shown;
-    for (const auto& t : c.terms) {
+    for (const auto& t : matched) {
       std::string d = display_term(t);
       if (shown.insert(d).second && vq.value().evidence_terms.count(t)) pm.evidence += idf(db, t);
     }
@@ -107,11 +123,11 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
     std::sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) {
       return db.get_termfreq(a) < db.get_termfreq(b);
     });
-    pm.project = c.sections.front().section;
-    for (std::size_t k = 0; k < c.sections.size() && k < 3; ++k) pm.sections.push_back(std::move(c.sections[k]));
+    for (std::size_t k = 0; k < hits.size() && k < 3; ++k)
+      pm.sections.push_back({SectionRecord::from_json(nlohmann::json::parse(hits[k].it.get_document().get_data())), hits[k].weight, {}});
+    pm.project = pm.sections.front().section;
     ranked.push_back(std::move(pm));
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.score > b.score; });
 
   const double scale = std::log(1.0 + db.get_doccount());
   for (auto& pm : ranked) {
@@ -119,7 +135,6 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
     pm.evidence /= scale;
   }
   if (!ranked.empty()) {
-    const double second = ranked.size() > 1 ? ranked[1].score : 0;
     const double lead = second > 0 ? ranked[0].score / second : 1e9;
     resp.out_of_scope = ranked[0].strength < options.min_strength || ranked[0].evidence < options.min_evidence;
     for (std::size_t k = 0; k < ranked.size(); ++k) {
@@ -131,13 +146,11 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
       else pm.confidence = "low";
     }
   }
-  if (ranked.size() > request.limit) ranked.resize(request.limit);
   for (auto& pm : ranked) {
     // The project's own record (its title section) names it even when that section did not match.
-    Xapian::Enquire title(db);
-    title.set_query(Query(schema::term(schema::kSectionId, *pm.project.project_id + "-title")));
-    auto tm = title.get_mset(0, 1);
-    if (!tm.empty()) pm.project = SectionRecord::from_json(nlohmann::json::parse(tm.begin().get_document().get_data()));
+    const std::string title = schema::term(schema::kSectionId, *pm.project.project_id + "-title");
+    if (auto p = db.postlist_begin(title); p != db.postlist_end(title))
+      pm.project = SectionRecord::from_json(nlohmann::json::parse(db.get_document(*p).get_data()));
     for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, vq.value().terms);
   }
   resp.matches = std::move(ranked);

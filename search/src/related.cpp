@@ -120,10 +120,8 @@ Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, c
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.score > b.score; });
   if (out.size() > limit) out.resize(limit);
   for (auto& rp : out) {
-    Xapian::Enquire title(db);
-    title.set_query(Query(schema::term(schema::kSectionId, *rp.project.project_id + "-title")));
-    auto tm = title.get_mset(0, 1);
-    if (!tm.empty()) rp.project = record_of(tm.begin().get_document());
+    const std::string title = schema::term(schema::kSectionId, *rp.project.project_id + "-title");
+    if (auto p = db.postlist_begin(title); p != db.postlist_end(title)) rp.project = record_of(db.get_document(*p));
   }
   return out;
 }

@@ -50,6 +50,7 @@ nlohmann::json SearchResponse::to_json() const {
           {"total", total},
           {"total_all_words", total_all_words},
           {"relaxed", relaxed},
+          {"facets_complete", facets_complete},
           {"results", results},
           {"facets", {{"division", facet_json(division_facet)}, {"kind", facet_json(kind_facet)}, {"project", facet_json(project_facet)}}}};
 }
@@ -99,12 +100,15 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
     if (!sq.excluded.empty()) q = Query(Query::OP_AND_NOT, q, Query(Query::OP_OR, sq.excluded.begin(), sq.excluded.end()));
     return with_filter(q, fq.value());
   };
+  // Facet counts are exact up to kFacetSample matching sections; past that they are the
+  // counts among the first kFacetSample the matcher saw (facets_complete says which).
+  const Xapian::doccount sample = std::min<Xapian::doccount>(all, kFacetSample);
   auto count = [&](const Query& q, Xapian::valueno slot) {
     Xapian::Enquire e(db);
     e.set_query(q);
     Xapian::ValueCountMatchSpy spy(slot);
     e.add_matchspy(&spy);
-    e.get_mset(0, 0, all);
+    e.get_mset(0, 0, sample);
     return facet(spy);
   };
   const auto by_division = filters.divisions.empty() ? Result<Query>(loose) : loose_without(&Filters::divisions);
@@ -118,7 +122,8 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
     facets.add_matchspy(&project_spy);
     if (filters.divisions.empty()) facets.add_matchspy(&division_spy);
     if (filters.kinds.empty()) facets.add_matchspy(&kind_spy);
-    facets.get_mset(0, 0, all);
+    const Xapian::MSet counted = facets.get_mset(0, 0, sample);
+    resp.facets_complete = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
     resp.project_facet = facet(project_spy);
     resp.division_facet = filters.divisions.empty() ? facet(division_spy) : count(by_division.value(), schema::kSlotDivision);
     resp.kind_facet = filters.kinds.empty() ? facet(kind_spy) : count(by_kind.value(), schema::kSlotKind);
@@ -126,7 +131,10 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
 
   Xapian::Enquire first(db);
   first.set_query(strict);
-  Xapian::MSet m1 = first.get_mset(request.offset, request.limit, all);
+  // Totals are exact up to a few hundred matches and Xapian's estimate beyond: counting
+  // every match of a common word in a large index costs more than the answer is worth.
+  const Xapian::doccount exact_up_to = static_cast<Xapian::doccount>(request.offset + request.limit + kExactTotalMargin);
+  Xapian::MSet m1 = first.get_mset(request.offset, request.limit, exact_up_to);
   resp.total_all_words = m1.get_matches_estimated();
   for (auto it = m1.begin(); it != m1.end(); ++it)
     resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), true, {}});
@@ -135,7 +143,7 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   second.set_query(relaxed_only);
   const std::size_t skip = request.offset > resp.total_all_words ? request.offset - resp.total_all_words : 0;
   const std::size_t want = request.limit - resp.hits.size();
-  Xapian::MSet m2 = second.get_mset(skip, want, all);
+  Xapian::MSet m2 = second.get_mset(skip, want, exact_up_to);
   for (auto it = m2.begin(); it != m2.end(); ++it)
     resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), false, {}});
   resp.total = resp.total_all_words + m2.get_matches_estimated();

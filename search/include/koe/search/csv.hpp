@@ -28,7 +28,8 @@ struct CsvParse {
 
 CsvParse parse_csv(std::string_view text);
 
-/// One CSV field, quoted when it must be.
+/// One CSV field, quoted when it must be; a value Excel would run as a formula (=, +, -, @
+/// first) gets a leading apostrophe.
 std::string csv_field(std::string_view value);
 
 }  // namespace koe::search

@@ -40,6 +40,7 @@ struct SearchResponse {
   std::size_t total = 0;
   std::size_t total_all_words = 0;  ///< sections holding every word
   bool relaxed = false;             ///< no section held every word
+  bool facets_complete = true;      ///< false: counted over the first kFacetSample matches
   std::vector<SearchHit> hits;
   std::vector<FacetCount> division_facet, kind_facet, project_facet;
   QueryTerms terms;
@@ -48,6 +49,10 @@ struct SearchResponse {
 };
 
 constexpr std::size_t kMaxLimit = 100;
+/// Facets count at most this many matching sections (exact below it).
+constexpr unsigned kFacetSample = 5000;
+/// Totals are exact while the matches number fewer than offset + limit + this.
+constexpr unsigned kExactTotalMargin = 500;
 
 /// Runs a staff search; Status 400 for a query with nothing searchable or a bad filter.
 Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request);
