@@ -180,6 +180,22 @@ TEST_CASE("Filters in the query narrow the results", "[search][filters]") {
   }
 }
 
+TEST_CASE("Department sections are searchable and belong to no project", "[search]") {
+  const auto r = ok("ブランディング");
+  REQUIRE(r.total == 2);  // the 部のビジョン and a goal of ふるさと納税
+  const auto it = std::find_if(r.hits.begin(), r.hits.end(), [](const auto& h) { return h.section.kind == koe::SectionKind::vision; });
+  REQUIRE(it != r.hits.end());
+  CHECK_FALSE(it->section.project_id.has_value());
+  CHECK(it->section.department == "市長公室");
+  const auto j = r.to_json()["results"][it - r.hits.begin()];
+  CHECK(j["project"].is_null());
+  CHECK(j["department"] == "市長公室");
+  CHECK(j["section"]["kind"] == "vision");
+  CHECK(ok("部:市長公室 ブランディング").total == 2);
+  CHECK(ok("部:市長公室 ブランディング kind:vision").total == 1);
+  CHECK(run("部:総務部 ブランディング").value().total == 0);
+}
+
 TEST_CASE("A question in plain Japanese finds the project it is about", "[search]") {
   const auto r = ok("人流データを使っている事業は？", 10);
   REQUIRE_FALSE(r.hits.empty());
