@@ -14,6 +14,7 @@
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/indexer/section_record.hpp"
+#include "koe/indexer/utf8.hpp"
 #include "koe/search/query_builder.hpp"
 #include "koe/search/searcher.hpp"
 #include "test_support.hpp"
@@ -352,6 +353,22 @@ TEST_CASE("Term offsets point at the user's own characters", "[analyzer][offsets
   CHECK(a.terms[0].text == "sns");
   CHECK(a.terms[0].begin == 0);
   CHECK(a.terms[0].end == std::string("ＳＮＳ").size());
+}
+
+TEST_CASE("Emoji, variation selectors and zero-width characters do not break analysis", "[analyzer]") {
+  const std::string text = "市民\U0001F600の声\u200Bを葛\U000E0100城で\U0001F468\u200D\U0001F469\u200D\U0001F467聞く";
+  const auto a = koe::test::analyzer().analyze(text);
+  auto has = [&](const std::string& w) {
+    return std::any_of(a.terms.begin(), a.terms.end(), [&](const auto& t) { return t.text == w; });
+  };
+  CHECK(has("市民"));
+  CHECK(has("声"));
+  for (const auto& t : a.terms) {
+    CHECK(t.begin <= t.end);
+    CHECK(t.end <= text.size());
+    CHECK_FALSE(koe::utf8::find_invalid(t.text).has_value());
+  }
+  CHECK_NOTHROW(koe::make_document(koe::test::analyzer(), record_with(text)));
 }
 
 TEST_CASE("Empty and blank input give no terms", "[analyzer]") {

@@ -389,6 +389,35 @@ TEST_CASE("More text cells than labels on a value row is reported at that row", 
   CHECK_THAT(e.message(), Catch::Contains("4 text cells under 3 labels"));
 }
 
+TEST_CASE("A 部長名 row without a value is reported at that row", "[plan_parser][errors]") {
+  MiniPlan plan;
+  plan.lines[0] = "部長名\t\t";
+  const auto e = parse_error_of(plan.text());
+  CHECK(e.line() == 1);
+  CHECK_THAT(e.message(), Catch::Contains("部長名"));
+}
+
+TEST_CASE("A table header without the 事業実施課 column is reported at the header", "[plan_parser][errors]") {
+  MiniPlan plan;
+  plan.lines[MiniPlan::kTableRow - 2] = "番号\t施策番号\t細施策番号\t事業名\t重要度が高いとする理由\t担当";
+  const auto e = parse_error_of(plan.text());
+  CHECK(e.line() == MiniPlan::kTableRow - 1);
+  CHECK_THAT(e.message(), Catch::Contains("事業実施課"));
+}
+
+TEST_CASE("A block whose 事業名 differs from the table keeps the block's name with a warning", "[plan_parser]") {
+  MiniPlan plan;
+  plan.lines[MiniPlan::kBlockStart - 1] =
+      "1\t施策番号\t5\t細施策番号\t1\t細施策名\t政策課題への対応力向上\t事業名\t政策立案機能の強化\t";
+  const auto doc = parse(plan.text());
+  REQUIRE(doc.department.projects.size() == 1);
+  CHECK(doc.department.projects[0].name == "政策立案機能の強化");
+  CHECK(doc.department.projects[0].division == "都市戦略課");
+  CHECK(std::any_of(doc.warnings.begin(), doc.warnings.end(), [](const auto& w) {
+    return w.line == MiniPlan::kBlockStart && w.message.find("政策立案機能の充実") != std::string::npos;
+  }));
+}
+
 TEST_CASE("Windows line ends and a UTF-8 BOM do not change what is read", "[plan_parser]") {
   const std::string lf = koe::test::read_file(koe::test::plan_path());
   std::string crlf = "\xEF\xBB\xBF";
