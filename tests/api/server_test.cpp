@@ -613,6 +613,18 @@ TEST_CASE("A server on port 0 binds a free port", "[api][config]") {
   CHECK(pa != pb);
 }
 
+TEST_CASE("A port another server listens on is an error naming it", "[api][config]") {
+  // Two koe servers on one port would split requests between them (cpp-httplib's default
+  // socket options include SO_REUSEPORT); the second must refuse to start instead.
+  auto config = test_config(koe::test::shared_index().db);
+  koe::api::Server first(config);
+  const int port = first.bind();
+  REQUIRE(port > 0);
+  config.port = port;
+  koe::api::Server second(config);
+  CHECK_THROWS_WITH(second.bind(), Catch::Contains(std::to_string(port)));
+}
+
 // ---- configuration ------------------------------------------------------------------------
 
 TEST_CASE("A configuration file with an unknown key names the file and the key", "[api][config]") {
