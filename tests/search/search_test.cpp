@@ -125,7 +125,7 @@ TEST_CASE("OR between two words finds sections holding either, all in the first 
   const auto b = ok("人流");
   REQUIRE(a.total == 2);
   REQUIRE(b.total == 2);
-  for (const std::string& q : {std::string("桑都ペイ OR 人流"), std::string("桑都ペイ | 人流")}) {
+  for (const std::string& q : {std::string("桑都ペイ OR 人流"), std::string("桑都ペイ | 人流"), std::string("桑都ペイ　ＯＲ　人流")}) {
     INFO("query «" << q << "»");
     const auto r = ok(q);
     CHECK(r.total == 4);
