@@ -8,6 +8,8 @@
 
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
+#include "koe/search/related.hpp"
+#include "koe/search/searcher.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -113,6 +115,29 @@ TEST_CASE("A project dropped from a changed document loses all its sections", "[
   CHECK(s.sections == 74);
   CHECK(f.count(koe::schema::term(koe::schema::kProject, "2026-shichokoshitsu-9")) == 0);
   CHECK(f.count(koe::schema::term(koe::schema::kSectionId, "2026-shichokoshitsu-9-title")) == 0);
+}
+
+TEST_CASE("Two fiscal years of the same department are separate documents", "[index_builder]") {
+  Fixture f;
+  koe::test::write_file(f.corpus / "2025" / "shichokoshitsu.tsv", koe::test::read_file(f.plan));
+  const auto s = f.index();
+  CHECK(s.errors.empty());
+  CHECK(s.documents == 2);
+  CHECK(s.projects == 18);
+  CHECK(s.sections == 166);
+  CHECK(f.count(koe::schema::term(koe::schema::kFiscalYear, "2025")) == 83);
+  CHECK(f.count(koe::schema::term(koe::schema::kProject, "2025-shichokoshitsu-7")) == 9);
+
+  koe::search::SearchRequest req;
+  req.query = "返礼品 年度:2025";
+  auto r = koe::search::search(koe::test::analyzer(), Xapian::Database(f.db.string()), req);
+  REQUIRE(r.ok());
+  CHECK(r.value().total == 5);
+  for (const auto& h : r.value().hits) CHECK(h.section.fiscal_year == "2025");
+  const auto projects = koe::search::list_projects(Xapian::Database(f.db.string()));
+  REQUIRE(projects.size() == 18);
+  CHECK(projects.front().project_id.value_or("") == "2025-shichokoshitsu-1");
+  CHECK(projects.back().project_id.value_or("") == "2026-shichokoshitsu-9");
 }
 
 TEST_CASE("A removed document's sections disappear", "[index_builder]") {
