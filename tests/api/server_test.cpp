@@ -282,6 +282,15 @@ TEST_CASE("The web pages and their static files are served", "[api][web]") {
   REQUIRE(css);
   CHECK(css->status == 200);
   CHECK_FALSE(css->body.empty());
+  // Nothing outside the web root: api/CMakeLists.txt sits two levels above static/.
+  for (const char* escape : {"/static/../../CMakeLists.txt", "/static/%2e%2e/%2e%2e/CMakeLists.txt",
+                             "/static/..%2f..%2fCMakeLists.txt", "/static/%2E%2E%2F%2E%2E%2FCMakeLists.txt"}) {
+    INFO(escape);
+    const auto r = c.Get(escape);
+    REQUIRE(r);
+    CHECK(r->status >= 400);
+    CHECK(r->body.find("add_library") == std::string::npos);
+  }
 }
 
 // ---- errors -------------------------------------------------------------------------------
