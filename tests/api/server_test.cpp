@@ -701,6 +701,31 @@ TEST_CASE("validate rejects a bad port, thread count or CORS origin", "[api][con
   CHECK_THROWS_AS(koe::api::Server(c), koe::Error);
 }
 
+TEST_CASE("Negative sizes are refused, not read as no limit at all", "[api][config]") {
+  TempDir dir("koe-config");
+  const auto file = dir / "koe.jsonc";
+  koe::test::write_file(file, R"({"max_match_bytes": -1, "max_route_bytes": -1})");
+  koe::api::ServerConfig c;
+  bool refused = false;
+  try {
+    koe::api::apply_config_file(c, file);
+    refused = !koe::api::validate(c).empty();
+  } catch (const koe::Error& e) {
+    refused = std::string(e.what()).find("max_") != std::string::npos;
+  }
+  CHECK(refused);
+
+  koe::api::ServerConfig env;
+  bool env_refused = false;
+  try {
+    koe::api::apply_environment(env, {{"KOE_MAX_MATCH_BYTES", "-1"}, {"KOE_MAX_ROUTE_BYTES", "-1"}});
+    env_refused = !koe::api::validate(env).empty();
+  } catch (const koe::Error& e) {
+    env_refused = std::string(e.what()).find("KOE_MAX_") != std::string::npos;
+  }
+  CHECK(env_refused);
+}
+
 TEST_CASE("The environment overrides the configuration file", "[api][config]") {
   TempDir dir("koe-config");
   const auto file = dir / "koe.jsonc";
