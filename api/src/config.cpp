@@ -49,6 +49,8 @@ void apply_config_file(ServerConfig& c, const std::filesystem::path& file) {
   if (!j.is_object()) throw Error(file.string() + ": expected a JSON object of settings");
   for (auto& [key, value] : j.items()) {
     const std::string where = file.string() + ": " + key;
+    if (key.starts_with("max_") && !(value.is_number_integer() && value.get<long long>() >= 0))
+      throw Error(where + ": expected a whole number of bytes or voices, not " + value.dump());
     try {
       if (key == "host") c.host = value.get<std::string>();
       else if (key == "port") c.port = value.get<int>();
@@ -95,8 +97,13 @@ void apply_environment(ServerConfig& c, const std::map<std::string, std::string>
   if (auto v = get("KOE_WEB_ROOT")) c.web_root = *v;
   if (auto v = get("KOE_THREADS")) c.threads = static_cast<int>(to_number("KOE_THREADS", *v));
   if (auto v = get("KOE_CORS_ORIGINS")) c.cors_origins = split_list(*v);
-  if (auto v = get("KOE_MAX_MATCH_BYTES")) c.max_match_bytes = static_cast<std::size_t>(to_number("KOE_MAX_MATCH_BYTES", *v));
-  if (auto v = get("KOE_MAX_ROUTE_BYTES")) c.max_route_bytes = static_cast<std::size_t>(to_number("KOE_MAX_ROUTE_BYTES", *v));
+  auto size = [&](const char* name, const std::string& v) {
+    const long long n = to_number(name, v);
+    if (n < 0) throw Error(std::string(name) + ": expected a size in bytes, got «" + v + "»");
+    return static_cast<std::size_t>(n);
+  };
+  if (auto v = get("KOE_MAX_MATCH_BYTES")) c.max_match_bytes = size("KOE_MAX_MATCH_BYTES", *v);
+  if (auto v = get("KOE_MAX_ROUTE_BYTES")) c.max_route_bytes = size("KOE_MAX_ROUTE_BYTES", *v);
   if (auto v = get("KOE_DICDIR")) c.analyzer.dicdir = *v;
   if (auto v = get("KOE_DICTIONARIES")) c.analyzer.dictionaries = *v;
 }

@@ -448,6 +448,12 @@ Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>()) {
   impl_->http.set_payload_max_length(impl_->config.max_route_bytes);
   // Without TCP_NODELAY a keep-alive client waits ~40 ms per response (Nagle + delayed ACK).
   impl_->http.set_tcp_nodelay(true);
+  // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which lets a second
+  // server bind a port already served and silently share it.
+  impl_->http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
+  });
   impl_->http.set_keep_alive_max_count(1000);
   impl_->http.set_read_timeout(10, 0);
   impl_->register_hooks();

@@ -16,11 +16,12 @@ Query with_filter(Query q, const Query& filter) {
   return Query(Query::OP_FILTER, q, filter);
 }
 
+/// The kFacetValues most frequent values (a city has hundreds of 課 and thousands of
+/// projects; a page shows the top few).
 std::vector<FacetCount> facet(const Xapian::ValueCountMatchSpy& spy) {
   std::vector<FacetCount> out;
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it)
+  for (auto it = spy.top_values_begin(kFacetValues); it != spy.top_values_end(kFacetValues); ++it)
     if (!(*it).empty()) out.push_back({*it, it.get_termfreq()});
-  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.count > b.count; });
   return out;
 }
 
@@ -131,9 +132,10 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
 
   Xapian::Enquire first(db);
   first.set_query(strict);
-  // Totals are exact up to a few hundred matches and Xapian's estimate beyond: counting
+  // Totals are exact up to kExactTotal matches and Xapian's estimate beyond: counting
   // every match of a common word in a large index costs more than the answer is worth.
-  const Xapian::doccount exact_up_to = static_cast<Xapian::doccount>(request.offset + request.limit + kExactTotalMargin);
+  // The same bound on every page, so the total a user pages through never changes.
+  const Xapian::doccount exact_up_to = kExactTotal;
   Xapian::MSet m1 = first.get_mset(request.offset, request.limit, exact_up_to);
   resp.total_all_words = m1.get_matches_estimated();
   for (auto it = m1.begin(); it != m1.end(); ++it)

@@ -20,7 +20,7 @@ namespace koe::search {
 /// evidence are divided by ln(1 + sections in the index), the scale of an idf, so the
 /// thresholds keep their meaning as the corpus grows.
 struct MatchOptions {
-  std::size_t sections_considered = 300;  ///< best sections aggregated into projects
+  std::size_t sections_considered = 100;  ///< best sections aggregated into projects
   /// In scope only when the best project's strength (its score over ln(1+N)) reaches this…
   double min_strength = 1.55;
   /// …and the specific words found in it (summed idf of its matched nouns, over ln(1+N))

@@ -49,10 +49,12 @@ struct SearchResponse {
 };
 
 constexpr std::size_t kMaxLimit = 100;
+/// Values listed per facet, most frequent first.
+constexpr unsigned kFacetValues = 30;
 /// Facets count at most this many matching sections (exact below it).
 constexpr unsigned kFacetSample = 5000;
-/// Totals are exact while the matches number fewer than offset + limit + this.
-constexpr unsigned kExactTotalMargin = 500;
+/// Totals are exact up to this many matches per tier, Xapian's estimate beyond.
+constexpr unsigned kExactTotal = 200;
 
 /// Runs a staff search; Status 400 for a query with nothing searchable or a bad filter.
 Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request);
