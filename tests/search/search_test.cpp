@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "koe/indexer/index_builder.hpp"
 #include "koe/search/highlighter.hpp"
 #include "koe/search/searcher.hpp"
 #include "test_support.hpp"
@@ -272,6 +273,38 @@ TEST_CASE("Pages of results follow one another without gaps or repeats", "[searc
       for (const auto& id : ids(page)) paged.push_back(id);
     }
     CHECK(paged == ids(all));
+  }
+}
+
+TEST_CASE("Paging through hundreds of results gives each section once and a steady total", "[search][paging]") {
+  // Twelve copies of the plan (996 sections): more matches than the searcher counts exactly.
+  koe::test::TempDir dir("koe-search-paging");
+  const auto plan = koe::test::read_file(koe::test::plan_path());
+  for (int k = 0; k < 12; ++k) koe::test::write_file(dir / "corpus" / "2026" / ("dept" + std::to_string(k) + ".tsv"), plan);
+  const auto summary = koe::build_index(koe::test::analyzer(), {{dir / "corpus"}, dir / "db"});
+  REQUIRE(summary.sections == 12 * 83);
+  const Xapian::Database db((dir / "db").string());
+  for (const std::string& q : {std::string("発信"), std::string("発信 情報")}) {
+    INFO("query «" << q << "»");
+    std::vector<std::string> seen;
+    std::size_t first_total = 0, last_total = 0;
+    for (std::size_t offset = 0; offset < 2000; offset += ks::kMaxLimit) {
+      ks::SearchRequest req;
+      req.query = q;
+      req.limit = ks::kMaxLimit;
+      req.offset = offset;
+      auto r = ks::search(koe::test::analyzer(), db, req);
+      REQUIRE(r.ok());
+      if (offset == 0) first_total = r.value().total;
+      last_total = r.value().total;
+      for (const auto& h : r.value().hits) seen.push_back(h.section.id);
+      if (r.value().hits.size() < ks::kMaxLimit) break;
+    }
+    CHECK(last_total == first_total);
+    CHECK(seen.size() == last_total);
+    auto sorted = seen;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
   }
 }
 
