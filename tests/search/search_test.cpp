@@ -75,6 +75,37 @@ TEST_CASE("A query no section fully holds is answered from the relaxed tier", "[
   for (const auto& h : r.hits) CHECK_FALSE(h.all_words);
 }
 
+TEST_CASE("Every word of a synonym group finds the same sections", "[search][synonyms]") {
+  const std::vector<std::vector<std::string>> groups{
+      {"ホームページ", "HP", "ウェブサイト"},
+      {"SNS", "ソーシャルメディア", "ソーシャルネットワーキングサービス"},
+      {"姉妹都市", "友好都市"},
+      {"広報紙", "広報誌", "市報"},
+      {"ふれあいトーク", "市長と語る会", "タウンミーティング"},
+  };
+  for (const auto& group : groups) {
+    const auto first = ok(group[0]);
+    INFO("group of «" << group[0] << "»");
+    REQUIRE(first.total_all_words > 0);
+    // The sections holding the word or a synonym (the relaxed tier may differ: 広報紙 also
+    // brings sections holding only its part 広報).
+    auto all_words_ids = [](const ks::SearchResponse& r) {
+      std::vector<std::string> out;
+      for (const auto& h : r.hits)
+        if (h.all_words) out.push_back(h.section.id);
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    const auto first_ids = all_words_ids(first);
+    for (std::size_t k = 1; k < group.size(); ++k) {
+      INFO("«" << group[k] << "»");
+      const auto other = ok(group[k]);
+      CHECK(other.total_all_words == first.total_all_words);
+      CHECK(all_words_ids(other) == first_ids);
+    }
+  }
+}
+
 TEST_CASE("A quoted phrase matches its words only next to each other", "[search]") {
   const auto phrase = ok("\"情報発信\"");
   const auto words = ok("情報 発信");
