@@ -247,6 +247,17 @@ TEST_CASE("Snippets are HTML-escaped with <mark> around matched words", "[search
   for (const auto& h : script.value().to_json()["results"]) check_snippet_is_safe(h["snippet"].get<std::string>());
 }
 
+TEST_CASE("Snippets mark only what matched, not the loose parts of a synonym phrase", "[search][snippets]") {
+  // 広報紙's synonym group holds the phrase 広報八王子; a section that says 八王子市 but not
+  // 広報八王子 must not have 八王子 marked for a search for 広報紙.
+  const auto r = ok("広報紙");
+  REQUIRE_FALSE(r.hits.empty());
+  for (const auto& h : r.hits) {
+    INFO(h.section.id << ": " << h.snippet);
+    CHECK_FALSE(contains(h.snippet, "<mark>八王子"));
+  }
+}
+
 TEST_CASE("make_snippet escapes the section text and marks the query words", "[search][snippets]") {
   ks::QueryTerms terms;
   terms.words = {"広報"};
