@@ -301,6 +301,17 @@ TEST_CASE("Facet counts agree with the results", "[search][facets]") {
   for (std::size_t k = 1; k < r.division_facet.size(); ++k) CHECK(r.division_facet[k - 1].count >= r.division_facet[k].count);
 }
 
+TEST_CASE("With a 課 picked, the 課 facet still shows the others to switch to", "[search][facets]") {
+  const auto all = ok("連携");
+  const auto picked = ok("連携 課:広聴課");
+  REQUIRE(all.division_facet.size() > 1);
+  CHECK(picked.division_facet.size() == all.division_facet.size());
+  for (const auto& h : picked.hits) CHECK(h.section.division == "広聴課");
+  std::size_t kinds = 0;
+  for (const auto& f : picked.kind_facet) kinds += f.count;
+  CHECK(kinds == picked.total);
+}
+
 TEST_CASE("Pages of results follow one another without gaps or repeats", "[search][paging]") {
   for (const std::string& q : {std::string("市民"), std::string("返礼品 桑都ペイ"), std::string("情報 発信")}) {
     INFO("query «" << q << "»");
