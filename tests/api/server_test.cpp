@@ -610,6 +610,39 @@ TEST_CASE("Health is 503 before the index exists and 200 once it is built, witho
   CHECK(search_after->status == 200);
 }
 
+TEST_CASE("An index deleted and built again in the same place is served without a restart", "[api][health]") {
+  TempDir dir("koe-api-recreate");
+  const fs::path corpus = koe::test::copy_corpus(dir.path());
+  const fs::path plan = corpus / "2026" / "shichokoshitsu.tsv";
+  const fs::path db = dir / "db";
+  REQUIRE(koe::build_index(koe::test::analyzer(), {{corpus}, db}).committed);
+  RunningServer server(test_config(db));
+  auto c = server.client();
+  auto total_for = [&](const std::string& q) -> int {
+    const auto r = c.Get("/api/v1/search", httplib::Params{{"q", q}}, httplib::Headers{});
+    if (!r || r->status != 200) return -1;
+    return json::parse(r->body)["total_all_words"].get<int>();
+  };
+  REQUIRE(total_for("桑都ペイ") == 2);
+
+  fs::remove_all(db);
+  std::string text = koe::test::read_file(plan);
+  const std::string from = "桑都ペイの返礼品への活用";
+  text.replace(text.find(from), from.size(), "地域通貨の返礼品への活用");
+  koe::test::write_file(plan, text);
+  REQUIRE(koe::build_index(koe::test::analyzer(), {{corpus}, db}).committed);
+
+  int found = -1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline && (found = total_for("地域通貨")) != 1)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(found == 1);
+  CHECK(total_for("桑都ペイ") == 1);
+  const auto health = c.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
 TEST_CASE("A server on port 0 binds a free port", "[api][config]") {
   auto config = test_config(koe::test::shared_index().db);
   CHECK(koe::api::validate(config).empty());
