@@ -610,6 +610,32 @@ TEST_CASE("Health is 503 before the index exists and 200 once it is built, witho
   CHECK(search_after->status == 200);
 }
 
+TEST_CASE("Idle keep-alive connections do not hold every worker", "[api][concurrency]") {
+  // Browsers keep up to six connections per site open after a page loads. As many idle
+  // connections as worker threads must not stall every other client for the keep-alive
+  // timeout.
+  auto config = test_config(koe::test::shared_index().db);
+  config.threads = 2;
+  RunningServer server(config);
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int k = 0; k < config.threads; ++k) {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", server.port());
+    c->set_keep_alive(true);
+    const auto r = c->Get("/healthz");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    idle.push_back(std::move(c));  // the connection stays open, idle
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto fresh = server.client();
+  fresh.set_read_timeout(10, 0);
+  const auto r = fresh.Get("/healthz");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(seconds < 1.0);
+}
+
 TEST_CASE("An index deleted and built again in the same place is served without a restart", "[api][health]") {
   TempDir dir("koe-api-recreate");
   const fs::path corpus = koe::test::copy_corpus(dir.path());
