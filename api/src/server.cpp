@@ -137,10 +137,17 @@ std::string read_file(const std::filesystem::path& p) {
 
 }  // namespace
 
+/// cpp-httplib listens with a backlog of 5: 64 clients connecting at once overflow it and
+/// wait for SYN retransmits (1 s, 3 s). Listening again on the bound socket widens it.
+class HttpServer : public httplib::Server {
+ public:
+  void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
 struct Server::Impl {
   ServerConfig config;
   std::unique_ptr<Analyzer> analyzer;
-  httplib::Server http;
+  HttpServer http;
   Metrics metrics;
   std::uint64_t id = next_server_id++;
   int port = 0;
@@ -454,7 +461,10 @@ Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>()) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
   });
-  impl_->http.set_keep_alive_max_count(1000);
+  // One request per connection: cpp-httplib keeps a worker thread for each open keep-alive
+  // connection, so as many idle browser connections as workers would stall every other
+  // client for the keep-alive timeout (5 s). A loopback or LAN connect costs far less.
+  impl_->http.set_keep_alive_max_count(1);
   impl_->http.set_read_timeout(10, 0);
   impl_->register_hooks();
   impl_->register_routes();
@@ -467,6 +477,7 @@ int Server::bind() {
   if (c.port == 0) impl_->port = impl_->http.bind_to_any_port(c.host);
   else impl_->port = impl_->http.bind_to_port(c.host, c.port) ? c.port : -1;
   if (impl_->port <= 0) throw Error("cannot listen on " + c.host + ":" + std::to_string(c.port) + " (in use, or not an address of this machine)");
+  impl_->http.widen_backlog(1024);
   return impl_->port;
 }
 

@@ -64,8 +64,8 @@ std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, 
       out.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(seq.size()));
       out.emplace_back(joined);  // the same words indexed as one compound
     }
+    // Only the whole entry is highlighted: its loose parts (広報, 八王子) match elsewhere too.
     terms.words.insert(joined);
-    for (const auto& s : seq) terms.words.insert(s);
   }
   return out;
 }

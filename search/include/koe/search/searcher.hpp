@@ -53,8 +53,9 @@ constexpr std::size_t kMaxLimit = 100;
 constexpr unsigned kFacetValues = 30;
 /// Facets count at most this many matching sections (exact below it).
 constexpr unsigned kFacetSample = 5000;
-/// Totals are exact up to this many matches per tier, Xapian's estimate beyond.
-constexpr unsigned kExactTotal = 200;
+/// Totals are exact up to this many matches per tier, Xapian's estimate beyond (paging a
+/// user actually does stays well inside it).
+constexpr unsigned kExactTotal = 2000;
 
 /// Runs a staff search; Status 400 for a query with nothing searchable or a bad filter.
 Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request);
