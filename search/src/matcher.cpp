@@ -120,9 +120,10 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
       });
       if (!inside && (utf8::length(d) >= 2 || d.size() >= 2)) pm.terms.push_back(d);
     }
-    std::sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) {
-      return db.get_termfreq(a) < db.get_termfreq(b);
-    });
+    // Rarest first: the words that say most about why this project.
+    std::map<std::string, Xapian::doccount> freq;
+    for (const auto& t : pm.terms) freq[t] = db.get_termfreq(t);
+    std::stable_sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) { return freq[a] < freq[b]; });
     for (std::size_t k = 0; k < hits.size() && k < 3; ++k)
       pm.sections.push_back({SectionRecord::from_json(nlohmann::json::parse(hits[k].it.get_document().get_data())), hits[k].weight, {}});
     pm.project = pm.sections.front().section;

@@ -74,14 +74,14 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   if (!filter.ok()) return filter.status();
 
   Query strict = sq.required.empty() ? Query::MatchAll : Query(Query::OP_AND, sq.required.begin(), sq.required.end());
-  Query loose = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
+  Query any_word = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
   if (!sq.excluded.empty()) {
     Query ex(Query::OP_OR, sq.excluded.begin(), sq.excluded.end());
     strict = Query(Query::OP_AND_NOT, strict, ex);
-    loose = Query(Query::OP_AND_NOT, loose, ex);
+    any_word = Query(Query::OP_AND_NOT, any_word, ex);
   }
   strict = with_filter(strict, filter.value());
-  loose = with_filter(loose, filter.value());
+  const Query loose = with_filter(any_word, filter.value());
   const Query relaxed_only(Query::OP_AND_NOT, loose, strict);
 
   SearchResponse resp;
@@ -97,9 +97,7 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
     (f.*member).clear();
     auto fq = filter_query(f);
     if (!fq.ok()) return fq.status();
-    Query q = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
-    if (!sq.excluded.empty()) q = Query(Query::OP_AND_NOT, q, Query(Query::OP_OR, sq.excluded.begin(), sq.excluded.end()));
-    return with_filter(q, fq.value());
+    return with_filter(any_word, fq.value());
   };
   // Facet counts are exact up to kFacetSample matching sections; past that they are the
   // counts among the first kFacetSample the matcher saw (facets_complete says which).
