@@ -46,13 +46,11 @@ std::vector<std::pair<std::size_t, std::size_t>> chunks(std::string_view text, s
     std::size_t best_sentence = 0, best_comma = 0, last_char = start;
     std::size_t i = start;
     while (i < text.size() && i - start <= limit) {
-      std::size_t at = i;
       char32_t c = utf8::next(text, i);
       if (i - start > limit) break;
       last_char = i;
       if (c == U'。' || c == '\n' || c == U'！' || c == U'？' || c == '!' || c == '?' || c == '.') best_sentence = i;
       else if (c == U'、' || c == ',' || c == ' ') best_comma = i;
-      (void)at;
     }
     std::size_t cut = best_sentence ? best_sentence : best_comma ? best_comma : last_char;
     if (cut <= start) cut = last_char > start ? last_char : text.size();

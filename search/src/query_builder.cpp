@@ -110,8 +110,6 @@ Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, X
     else alts.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
   }
   for (auto& s : synonyms(analyzer, g.head->text, terms)) alts.push_back(std::move(s));
-  const std::size_t head_len = g.head->end - g.head->begin;
-  (void)head_len;
   // Readings stand in for nouns typed in kana; a verb in kana already matches its base form.
   const bool noun = g.head->kind == TermKind::compound || g.head->pos.starts_with("名詞");
   if (noun && !g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2) {
