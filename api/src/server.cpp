@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <spdlog/spdlog.h>
 #include <xapian.h>
 
@@ -156,16 +157,27 @@ struct Server::Impl {
   /// Xapian objects are not thread-safe, and reopening is how a new index revision is served
   /// without a restart.
   Xapian::Database* database() {
-    thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Xapian::Database>> handles;
+    struct Handle {
+      std::unique_ptr<Xapian::Database> db;
+      ino_t version_inode = 0;  // of iamglass, rewritten (renamed into place) by every commit
+    };
+    thread_local std::unordered_map<std::uint64_t, Handle> handles;
     auto& h = handles[id];
+    // reopen() compares revisions only: an index deleted and rebuilt in place starts again at
+    // revision 1 and would keep this handle on the deleted files. A new iamglass inode means
+    // a new commit or a new index; either way open afresh.
+    struct stat st {};
+    const bool present = ::stat((config.db / "iamglass").c_str(), &st) == 0;
     try {
-      if (!h) h = std::make_unique<Xapian::Database>(config.db.string());
-      else h->reopen();
+      if (!h.db || !present || st.st_ino != h.version_inode) {
+        h.db = std::make_unique<Xapian::Database>(config.db.string());
+        h.version_inode = present ? st.st_ino : 0;
+      }
     } catch (const Xapian::DatabaseOpeningError&) {
-      h.reset();
+      h.db.reset();
       return nullptr;
     }
-    return h.get();
+    return h.db.get();
   }
 
   /// Runs `body` with this thread's index; retries once when a newer revision arrived mid-way.
