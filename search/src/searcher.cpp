@@ -1,6 +1,7 @@
 #include "koe/search/searcher.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "koe/indexer/schema.hpp"
 #include "koe/search/highlighter.hpp"
@@ -16,13 +17,42 @@ Query with_filter(Query q, const Query& filter) {
   return Query(Query::OP_FILTER, q, filter);
 }
 
-/// The kFacetValues most frequent values (a city has hundreds of 課 and thousands of
-/// projects; a page shows the top few).
-std::vector<FacetCount> facet(const Xapian::ValueCountMatchSpy& spy) {
-  std::vector<FacetCount> out;
-  for (auto it = spy.top_values_begin(kFacetValues); it != spy.top_values_end(kFacetValues); ++it)
-    if (!(*it).empty()) out.push_back({*it, it.get_termfreq()});
-  return out;
+/// Counts the values of a few slots over the matches the matcher visits. One spy reads every
+/// slot of a document, and hashes rather than orders the values: Xapian's ValueCountMatchSpy
+/// (one std::map per slot) was the largest cost of a search.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetSpy(std::vector<Xapian::valueno> slots) : slots_(std::move(slots)), counts_(slots_.size()) {}
+
+  void operator()(const Xapian::Document& doc, double) override {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      std::string v = doc.get_value(slots_[i]);
+      if (!v.empty()) ++counts_[i][std::move(v)];
+    }
+  }
+
+  /// The kFacetValues most frequent values of slot `i`, ties by value so the order is stable
+  /// (a city has hundreds of 課 and thousands of projects; a page shows the top few).
+  std::vector<FacetCount> top(std::size_t i) const {
+    std::vector<FacetCount> out;
+    out.reserve(counts_[i].size());
+    for (const auto& [v, n] : counts_[i]) out.push_back({v, n});
+    const auto keep = std::min<std::size_t>(out.size(), kFacetValues);
+    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
+                      [](const FacetCount& a, const FacetCount& b) { return a.count != b.count ? a.count > b.count : a.value < b.value; });
+    out.resize(keep);
+    return out;
+  }
+
+ private:
+  std::vector<Xapian::valueno> slots_;
+  std::vector<std::unordered_map<std::string, std::size_t>> counts_;
+};
+
+/// Facet counts need no ranking: the matcher visits matches without computing weights.
+Xapian::MSet count_matches(Xapian::Enquire& e, Xapian::doccount sample) {
+  e.set_weighting_scheme(Xapian::BoolWeight());
+  return e.get_mset(0, 0, sample);
 }
 
 nlohmann::json facet_json(const std::vector<FacetCount>& f) {
@@ -105,10 +135,10 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   auto count = [&](const Query& q, Xapian::valueno slot) {
     Xapian::Enquire e(db);
     e.set_query(q);
-    Xapian::ValueCountMatchSpy spy(slot);
+    FacetSpy spy({slot});
     e.add_matchspy(&spy);
-    e.get_mset(0, 0, sample);
-    return facet(spy);
+    count_matches(e, sample);
+    return spy.top(0);
   };
   const auto by_division = filters.divisions.empty() ? Result<Query>(loose) : loose_without(&Filters::divisions);
   const auto by_kind = filters.kinds.empty() ? Result<Query>(loose) : loose_without(&Filters::kinds);
@@ -117,36 +147,40 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   {
     Xapian::Enquire facets(db);
     facets.set_query(loose);
-    Xapian::ValueCountMatchSpy division_spy(schema::kSlotDivision), kind_spy(schema::kSlotKind), project_spy(schema::kSlotProject);
-    facets.add_matchspy(&project_spy);
-    if (filters.divisions.empty()) facets.add_matchspy(&division_spy);
-    if (filters.kinds.empty()) facets.add_matchspy(&kind_spy);
-    const Xapian::MSet counted = facets.get_mset(0, 0, sample);
+    FacetSpy spy({schema::kSlotProject, schema::kSlotDivision, schema::kSlotKind});
+    facets.add_matchspy(&spy);
+    const Xapian::MSet counted = count_matches(facets, sample);
     resp.facets_complete = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
-    resp.project_facet = facet(project_spy);
-    resp.division_facet = filters.divisions.empty() ? facet(division_spy) : count(by_division.value(), schema::kSlotDivision);
-    resp.kind_facet = filters.kinds.empty() ? facet(kind_spy) : count(by_kind.value(), schema::kSlotKind);
+    // Every section with all the words has one of them, so this pass also counts the total
+    // (exact up to kFacetSample, the same on every page).
+    resp.total = counted.get_matches_estimated();
+    resp.project_facet = spy.top(0);
+    resp.division_facet = filters.divisions.empty() ? spy.top(1) : count(by_division.value(), schema::kSlotDivision);
+    resp.kind_facet = filters.kinds.empty() ? spy.top(2) : count(by_kind.value(), schema::kSlotKind);
   }
 
   Xapian::Enquire first(db);
   first.set_query(strict);
-  // Totals are exact up to kExactTotal matches and Xapian's estimate beyond: counting
-  // every match of a common word in a large index costs more than the answer is worth.
-  // The same bound on every page, so the total a user pages through never changes.
-  const Xapian::doccount exact_up_to = kExactTotal;
-  Xapian::MSet m1 = first.get_mset(request.offset, request.limit, exact_up_to);
-  resp.total_all_words = m1.get_matches_estimated();
+  // The all-words total is exact up to kExactTotal matches and Xapian's estimate beyond:
+  // counting every match of a common word in a large index costs more than the answer is
+  // worth. The same bound on every page, so the total a user pages through never changes.
+  Xapian::MSet m1 = first.get_mset(request.offset, request.limit, kExactTotal);
+  resp.total_all_words = std::min<std::size_t>(m1.get_matches_estimated(), resp.total);
   for (auto it = m1.begin(); it != m1.end(); ++it)
     resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), true, {}});
 
-  Xapian::Enquire second(db);
-  second.set_query(relaxed_only);
-  const std::size_t skip = request.offset > resp.total_all_words ? request.offset - resp.total_all_words : 0;
-  const std::size_t want = request.limit - resp.hits.size();
-  Xapian::MSet m2 = second.get_mset(skip, want, exact_up_to);
-  for (auto it = m2.begin(); it != m2.end(); ++it)
-    resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), false, {}});
-  resp.total = resp.total_all_words + m2.get_matches_estimated();
+  // Sections with only some of the words fill the page after those with all of them; the
+  // relaxed tier is ranked only when the page reaches it.
+  if (resp.hits.size() < request.limit && request.offset + request.limit > resp.total_all_words) {
+    Xapian::Enquire second(db);
+    second.set_query(relaxed_only);
+    const std::size_t skip = request.offset > resp.total_all_words ? request.offset - resp.total_all_words : 0;
+    const std::size_t want = request.limit - resp.hits.size();
+    Xapian::MSet m2 = second.get_mset(skip, want);
+    for (auto it = m2.begin(); it != m2.end(); ++it)
+      resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), false, {}});
+  }
+  resp.total = std::max(resp.total, resp.total_all_words);
   resp.relaxed = resp.total_all_words == 0 && resp.total > 0;
 
   for (auto& h : resp.hits) h.snippet = make_snippet(analyzer, h.section.text, resp.terms);

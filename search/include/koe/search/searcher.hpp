@@ -51,9 +51,9 @@ struct SearchResponse {
 constexpr std::size_t kMaxLimit = 100;
 /// Values listed per facet, most frequent first.
 constexpr unsigned kFacetValues = 30;
-/// Facets count at most this many matching sections (exact below it).
+/// Facets and `total` count at most this many matching sections (exact below it).
 constexpr unsigned kFacetSample = 5000;
-/// Totals are exact up to this many matches per tier, Xapian's estimate beyond (paging a
+/// `total_all_words` is exact up to this many matches, Xapian's estimate beyond (paging a
 /// user actually does stays well inside it).
 constexpr unsigned kExactTotal = 2000;
 
