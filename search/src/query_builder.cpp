@@ -50,7 +50,15 @@ std::vector<Group> groups_of(const Analysis& a) {
 
 bool is_affix_only(const Group& g) { return g.head->kind == TermKind::word && g.head->affix; }
 
-/// Queries for every entry of synonym group `gi` except the one spelled `except`.
+/// How a compound's parts are matched when only one of them is a content word (審議 + 会).
+/// Staff search checks their order with a phrase, besides the compound term. Voice matching
+/// ORs dozens of words and takes the compound term alone: reading the positions of common
+/// words for every candidate was most of the slowest voices' time, and the dev set's routing
+/// and search figures did not move without them.
+enum class WordOrder { checked, compound_only };
+
+/// Queries for every entry of synonym group `gi` except the one spelled `except`. An entry of
+/// several words is matched as a phrase (ふれあう トーク is no compound) and as one term.
 std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, const std::string& except, QueryTerms& terms) {
   std::vector<Query> out;
   for (const auto& seq : analyzer.lexicon().synonym_groups[gi]) {
@@ -90,7 +98,7 @@ std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer&
 
 /// The query for one group: the compound term or the phrase of its parts, their synonyms,
 /// and for kana-only input its reading (so ひしょ finds 秘書).
-Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, Xapian::termcount wqf = 1) {
+Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, WordOrder order, Xapian::termcount wqf = 1) {
   std::vector<Query> alts;
   alts.emplace_back(g.head->text, wqf);
   terms.words.insert(g.head->text);
@@ -107,7 +115,8 @@ Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, X
     // exact compound, which also matches and so adds its weight. (A phrase of the parts adds
     // little over the compound term and costs position reads on every candidate.)
     if (content.size() >= 2) alts.emplace_back(Query::OP_AND, content.begin(), content.end());
-    else alts.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+    else if (order == WordOrder::checked)
+      alts.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
   }
   for (auto& s : synonyms(analyzer, g.head->text, terms)) alts.push_back(std::move(s));
   // Readings stand in for nouns typed in kana; a verb in kana already matches its base form.
@@ -299,14 +308,14 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
     } else {
       for (const auto& g : groups) {
         if (is_affix_only(g)) {
-          affix_only.push_back(group_query(analyzer, g, sq.terms));
+          affix_only.push_back(group_query(analyzer, g, sq.terms, WordOrder::checked));
           continue;
         }
         if (g.head->stop && !chunk.exclude) {  // -市民 still excludes: the user named the word
-          stop_only.push_back(group_query(analyzer, g, sq.terms));
+          stop_only.push_back(group_query(analyzer, g, sq.terms, WordOrder::checked));
           continue;
         }
-        units.push_back(group_query(analyzer, g, sq.terms));
+        units.push_back(group_query(analyzer, g, sq.terms, WordOrder::checked));
       }
       // A several-word synonym in the chunk (市長と語る会) may stand for its group's others.
       for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
@@ -377,7 +386,7 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
   for (auto& [text_key, entry] : seen) {
     const Group& g = *entry.first;
     QueryTerms group_terms;
-    parts.push_back(group_query(analyzer, g, group_terms, entry.second));
+    parts.push_back(group_query(analyzer, g, group_terms, WordOrder::compound_only, entry.second));
     if (noun(*g.head)) {
       for (const auto& w : group_terms.words) evidence(w);
       for (const auto& r : group_terms.readings) vq.evidence_terms.insert(schema::term(schema::kReading, r));
@@ -391,17 +400,14 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
         vq.terms.words.insert(p->text);
         evidence(p->text);
       }
-    // The plan's own words for what a citizen says (市長 → 理事者), at half weight.
+    // The plan's own words for what a citizen says (市長 → 理事者), at half weight; several
+    // words as the one compound they make in the plans (市民参加), not as a phrase of two
+    // common words (see WordOrder).
     if (auto it = analyzer.lexicon().expansions.find(g.head->text); it != analyzer.lexicon().expansions.end()) {
       for (const auto& seq : it->second) {
-        Query e;
-        if (seq.size() == 1) {
-          e = Query(seq[0]);
-        } else {
-          std::vector<Query> words(seq.begin(), seq.end());
-          e = Query(Query::OP_PHRASE, words.begin(), words.end(), static_cast<Xapian::termcount>(seq.size()));
-        }
-        parts.emplace_back(Query::OP_SCALE_WEIGHT, e, 0.5);
+        std::string joined;
+        for (const auto& w : seq) joined += w;
+        parts.emplace_back(Query::OP_SCALE_WEIGHT, Query(joined), 0.5);
         for (const auto& w : seq) {
           vq.terms.words.insert(w);
           evidence(w);
@@ -411,6 +417,7 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
     ++vq.content_terms;
   }
   for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
+    if (seen.count(surface)) continue;  // the word's own group already brought its synonyms
     QueryTerms group_terms;
     for (auto& q : group_alternatives(analyzer, gi, "", group_terms)) parts.push_back(std::move(q));
     for (const auto& w : group_terms.words) evidence(w);

@@ -1,0 +1,37 @@
+// How a citizen's voice becomes a query: words that cost position reads on every candidate
+// stay out of it, words that need their order keep it.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "koe/search/query_builder.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+std::string described(const std::string& voice) {
+  auto vq = koe::search::build_voice_query(koe::test::analyzer(), voice);
+  INFO("voice «" << voice << "»: " << vq.status().message);
+  REQUIRE(vq.ok());
+  return vq.value().query.get_description();
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("A voice's compounds and expansions are matched as terms, not as phrases", "[match][query]") {
+  // 審議会 is 審議 + the affix 会; 委員 and 審議会 expand to the plan's 市民委員.
+  const auto d = described("審議会の委員に応募したいが、選考の基準が分からない");
+  INFO(d);
+  CHECK(contains(d, "審議会"));
+  CHECK(contains(d, "0.5 * 市民委員"));
+  CHECK_FALSE(contains(d, "PHRASE"));
+}
+
+TEST_CASE("A several-word synonym in a voice keeps its word order", "[match][query]") {
+  // ふれあいトーク is ふれあう + トーク, no compound: only a phrase finds it in the plan.
+  const auto d = described("市長と語る会を私たちの地区でも開いてください");
+  INFO(d);
+  CHECK(contains(d, "ふれあう PHRASE 2 トーク"));
+}
