@@ -13,6 +13,7 @@
 
 #include "koe/indexer/analyzer.hpp"
 #include "koe/indexer/error.hpp"
+#include "koe/indexer/index_builder.hpp"
 #include "koe/search/matcher.hpp"
 #include "koe/search/searcher.hpp"
 
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     koe::Analyzer analyzer(koe::default_analyzer_options());
-    Xapian::Database database(db);
+    Xapian::Database database = koe::open_index(db);
     std::ifstream in(queries);
     if (!in) throw koe::Error(queries + ": cannot open");
     std::vector<std::string> lines;

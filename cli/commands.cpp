@@ -235,7 +235,7 @@ void register_search(CLI::App& app) {
   cmd->callback([] {
     guarded([] {
       Analyzer analyzer(analyzer_options(common));
-      Xapian::Database database(db);
+      Xapian::Database database = open_index(db);
       request.query = query;
       request.filters.divisions = divisions;
       request.filters.kinds = kinds;
@@ -280,7 +280,7 @@ void register_match(CLI::App& app) {
   cmd->callback([] {
     guarded([] {
       Analyzer analyzer(analyzer_options(common));
-      Xapian::Database database(db);
+      Xapian::Database database = open_index(db);
       auto r = search::match(analyzer, database, {read_text_arg(text), limit});
       if (!report(r.status())) return;
       const auto& resp = r.value();
@@ -319,7 +319,7 @@ void register_route(CLI::App& app) {
   cmd->callback([] {
     guarded([] {
       Analyzer analyzer(analyzer_options(common));
-      Xapian::Database database(db);
+      Xapian::Database database = open_index(db);
       options.in = in;
       options.out = out;
       options.encoding = encoding == "auto" ? search::TextEncoding::automatic
@@ -348,7 +348,7 @@ void register_related(CLI::App& app) {
   cmd->callback([] {
     guarded([] {
       Analyzer analyzer(analyzer_options(common));
-      Xapian::Database database(db);
+      Xapian::Database database = open_index(db);
       auto r = search::related_projects(analyzer, database, project, limit);
       if (!report(r.status())) return;
       nlohmann::json out = nlohmann::json::array();

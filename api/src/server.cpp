@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "koe/indexer/error.hpp"
+#include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/utf8.hpp"
 #include "koe/search/matcher.hpp"
 #include "koe/search/related.hpp"
@@ -156,7 +157,7 @@ struct Server::Impl {
   /// This thread's handle on the index, reopened to the latest revision on every request:
   /// Xapian objects are not thread-safe, and reopening is how a new index revision is served
   /// without a restart.
-  Xapian::Database* database() {
+  Xapian::Database* database(std::string& why) {
     struct Handle {
       std::unique_ptr<Xapian::Database> db;
       ino_t version_inode = 0;  // of iamglass, rewritten (renamed into place) by every commit
@@ -170,11 +171,15 @@ struct Server::Impl {
     const bool present = ::stat((config.db / "iamglass").c_str(), &st) == 0;
     try {
       if (!h.db || !present || st.st_ino != h.version_inode) {
-        h.db = std::make_unique<Xapian::Database>(config.db.string());
+        h.db.reset();
+        h.db = std::make_unique<Xapian::Database>(open_index(config.db));
         h.version_inode = present ? st.st_ino : 0;
       }
     } catch (const Xapian::DatabaseOpeningError&) {
-      h.db.reset();
+      why = "the index at " + config.db.string() + " is not open yet (run koe index)";
+      return nullptr;
+    } catch (const Error& e) {
+      why = e.what();
       return nullptr;
     }
     return h.db.get();
@@ -184,9 +189,10 @@ struct Server::Impl {
   template <class F>
   void with_db(httplib::Response& res, F&& body) {
     for (int attempt = 0; attempt < 2; ++attempt) {
-      Xapian::Database* db = database();
+      std::string why;
+      Xapian::Database* db = database(why);
       if (!db) {
-        send_error(res, 503, "index_unavailable", "the index at " + config.db.string() + " is not open yet (run koe index)");
+        send_error(res, 503, "index_unavailable", why);
         return;
       }
       try {
@@ -363,12 +369,14 @@ void Server::Impl::register_routes() {
   });
   http.Get("/api/v1/openapi.json", [](const auto&, auto& res) { send_json(res, 200, openapi_document()); });
   http.Get("/healthz", [this](const auto&, auto& res) {
-    Xapian::Database* db = database();
-    if (!db) return send_json(res, 503, {{"status", "starting"}, {"error", {{"code", "index_unavailable"}, {"message", "the index is not open yet"}}}});
+    std::string why;
+    Xapian::Database* db = database(why);
+    if (!db) return send_json(res, 503, {{"status", "starting"}, {"error", {{"code", "index_unavailable"}, {"message", why}}}});
     send_json(res, 200, {{"status", "ok"}, {"revision", db->get_revision()}, {"sections", db->get_doccount()}});
   });
   http.Get("/metrics", [this](const auto&, auto& res) {
-    Xapian::Database* db = database();
+    std::string why;
+    Xapian::Database* db = database(why);
     res.set_content(metrics.render(db ? db->get_revision() : 0, db ? db->get_doccount() : 0), "text/plain; version=0.0.4");
   });
 

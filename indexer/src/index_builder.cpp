@@ -95,8 +95,18 @@ Xapian::Document make_document(const Analyzer& analyzer, const SectionRecord& r)
   doc.add_value(schema::kSlotPolicy, r.policy);
   doc.add_value(schema::kSlotFiscalYear, r.fiscal_year);
   doc.add_value(schema::kSlotDocument, r.doc_id);
+  doc.add_value(schema::kSlotFacet, schema::facet_key(r.project_id.value_or(""), r.division, kind_name(r.kind)));
   doc.set_data(r.to_json().dump());
   return doc;
+}
+
+Xapian::Database open_index(const std::filesystem::path& db) {
+  Xapian::Database d(db.string());
+  const std::string version = d.get_metadata(std::string(schema::kMetaSchema));
+  if (d.get_doccount() > 0 && version != std::to_string(schema::kVersion))
+    throw Error(db.string() + ": the index was written with schema " + (version.empty() ? "?" : version) +
+                " and this koe reads schema " + std::to_string(schema::kVersion) + "; rebuild it with koe index");
+  return d;
 }
 
 IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress) {

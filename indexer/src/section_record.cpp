@@ -34,6 +34,15 @@ std::string term(std::string_view prefix, std::string_view value) {
   return t;
 }
 
+std::string facet_key(std::string_view project_id, std::string_view division, std::string_view kind) {
+  std::string k(project_id);
+  k += kFacetSeparator;
+  k += division;
+  k += kFacetSeparator;
+  k += kind;
+  return k;
+}
+
 }  // namespace schema
 
 nlohmann::json SectionRecord::to_json() const {

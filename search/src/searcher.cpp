@@ -17,26 +17,53 @@ Query with_filter(Query q, const Query& filter) {
   return Query(Query::OP_FILTER, q, filter);
 }
 
-/// Counts the values of a few slots over the matches the matcher visits. One spy reads every
-/// slot of a document, and hashes rather than orders the values: Xapian's ValueCountMatchSpy
-/// (one std::map per slot) was the largest cost of a search.
+/// Counts sections by project, 課 and kind over the matches the matcher visits, from the one
+/// facet-key slot: one value read per match, counted under its project (a project's 課 is
+/// the same for all its sections, so 課 counts are summed per project at the end). Xapian's
+/// ValueCountMatchSpy, a std::map and a value read per slot, was the largest cost of a search.
 class FacetSpy : public Xapian::MatchSpy {
  public:
-  explicit FacetSpy(std::vector<Xapian::valueno> slots) : slots_(std::move(slots)), counts_(slots_.size()) {}
+  enum Facet { project, division, kind };
 
   void operator()(const Xapian::Document& doc, double) override {
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      std::string v = doc.get_value(slots_[i]);
-      if (!v.empty()) ++counts_[i][std::move(v)];
+    const std::string key = doc.get_value(schema::kSlotFacet);
+    const std::string_view k = key;
+    const auto a = k.find(schema::kFacetSeparator);
+    const auto b = a == std::string_view::npos ? a : k.find(schema::kFacetSeparator, a + 1);
+    if (b == std::string_view::npos) return;  // no key: counts nowhere
+    const std::string_view pid = k.substr(0, a), div = k.substr(a + 1, b - a - 1), kind_name = k.substr(b + 1);
+    if (pid.empty()) {  // a department section: no project, perhaps a 課
+      if (!div.empty()) ++department_divisions_[std::string(div)];
+    } else {
+      // Matches come in document order and a project's sections are indexed together, so the
+      // project is most often the one just seen.
+      if (!last_ || pid != last_pid_) {
+        last_pid_ = pid;
+        auto [it, fresh] = projects_.try_emplace(std::string(pid));
+        if (fresh) it->second.division = div;
+        last_ = &it->second;
+      }
+      ++last_->count;
     }
+    auto slot = std::find_if(kinds_.begin(), kinds_.end(), [&](const FacetCount& c) { return c.value == kind_name; });
+    if (slot == kinds_.end()) slot = kinds_.insert(kinds_.end(), {std::string(kind_name), 0});
+    ++slot->count;
   }
 
-  /// The kFacetValues most frequent values of slot `i`, ties by value so the order is stable
+  /// The kFacetValues most frequent values of one facet, ties by value so the order is stable
   /// (a city has hundreds of 課 and thousands of projects; a page shows the top few).
-  std::vector<FacetCount> top(std::size_t i) const {
+  std::vector<FacetCount> top(Facet facet) const {
     std::vector<FacetCount> out;
-    out.reserve(counts_[i].size());
-    for (const auto& [v, n] : counts_[i]) out.push_back({v, n});
+    if (facet == kind) {
+      out = kinds_;
+    } else if (facet == project) {
+      for (const auto& [pid, p] : projects_) out.push_back({pid, p.count});
+    } else {
+      auto by_division = department_divisions_;
+      for (const auto& [pid, p] : projects_)
+        if (!p.division.empty()) by_division[p.division] += p.count;
+      for (auto& [d, n] : by_division) out.push_back({d, n});
+    }
     const auto keep = std::min<std::size_t>(out.size(), kFacetValues);
     std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
                       [](const FacetCount& a, const FacetCount& b) { return a.count != b.count ? a.count > b.count : a.value < b.value; });
@@ -45,8 +72,15 @@ class FacetSpy : public Xapian::MatchSpy {
   }
 
  private:
-  std::vector<Xapian::valueno> slots_;
-  std::vector<std::unordered_map<std::string, std::size_t>> counts_;
+  struct Project {
+    std::string division;
+    std::size_t count = 0;
+  };
+  std::unordered_map<std::string, Project> projects_;
+  std::unordered_map<std::string, std::size_t> department_divisions_;
+  std::vector<FacetCount> kinds_;
+  std::string last_pid_;
+  Project* last_ = nullptr;  // unordered_map keeps its nodes in place
 };
 
 /// Facet counts need no ranking: the matcher visits matches without computing weights.
@@ -132,13 +166,13 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   // Facet counts are exact up to kFacetSample matching sections; past that they are the
   // counts among the first kFacetSample the matcher saw (facets_complete says which).
   const Xapian::doccount sample = std::min<Xapian::doccount>(all, kFacetSample);
-  auto count = [&](const Query& q, Xapian::valueno slot) {
+  auto count = [&](const Query& q, FacetSpy::Facet facet) {
     Xapian::Enquire e(db);
     e.set_query(q);
-    FacetSpy spy({slot});
+    FacetSpy spy;
     e.add_matchspy(&spy);
     count_matches(e, sample);
-    return spy.top(0);
+    return spy.top(facet);
   };
   const auto by_division = filters.divisions.empty() ? Result<Query>(loose) : loose_without(&Filters::divisions);
   const auto by_kind = filters.kinds.empty() ? Result<Query>(loose) : loose_without(&Filters::kinds);
@@ -147,16 +181,16 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   {
     Xapian::Enquire facets(db);
     facets.set_query(loose);
-    FacetSpy spy({schema::kSlotProject, schema::kSlotDivision, schema::kSlotKind});
+    FacetSpy spy;
     facets.add_matchspy(&spy);
     const Xapian::MSet counted = count_matches(facets, sample);
     resp.facets_complete = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
     // Every section with all the words has one of them, so this pass also counts the total
     // (exact up to kFacetSample, the same on every page).
     resp.total = counted.get_matches_estimated();
-    resp.project_facet = spy.top(0);
-    resp.division_facet = filters.divisions.empty() ? spy.top(1) : count(by_division.value(), schema::kSlotDivision);
-    resp.kind_facet = filters.kinds.empty() ? spy.top(2) : count(by_kind.value(), schema::kSlotKind);
+    resp.project_facet = spy.top(FacetSpy::project);
+    resp.division_facet = filters.divisions.empty() ? spy.top(FacetSpy::division) : count(by_division.value(), FacetSpy::division);
+    resp.kind_facet = filters.kinds.empty() ? spy.top(FacetSpy::kind) : count(by_kind.value(), FacetSpy::kind);
   }
 
   Xapian::Enquire first(db);

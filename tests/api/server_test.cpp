@@ -16,6 +16,7 @@
 #include "koe/api/server.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/index_builder.hpp"
+#include "koe/indexer/schema.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -801,4 +802,24 @@ TEST_CASE("The environment overrides the configuration file", "[api][config]") {
   CHECK(c.cors_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
   CHECK(c.max_match_bytes == 2048);
   CHECK_THROWS_WITH(koe::api::apply_environment(c, {{"KOE_THREADS", "many"}}), Catch::Contains("KOE_THREADS"));
+}
+
+TEST_CASE("An index of an older schema is a 503 that says to rebuild it", "[api][health]") {
+  TempDir dir("koe-api-schema");
+  const fs::path db = dir / "db";
+  REQUIRE(koe::build_index(koe::test::analyzer(), {{koe::test::corpus_dir()}, db}).committed);
+  {
+    Xapian::WritableDatabase w(db.string());
+    w.set_metadata(std::string(koe::schema::kMetaSchema), "1");
+    w.commit();
+  }
+  RunningServer server(test_config(db));
+  auto c = server.client();
+  for (const auto& r : {c.Get("/healthz"), c.Get("/api/v1/search", httplib::Params{{"q", "市民"}}, httplib::Headers{})}) {
+    REQUIRE(r);
+    CHECK(r->status == 503);
+    const auto message = body_json(r)["error"]["message"].get<std::string>();
+    CHECK(message.find("schema 1") != std::string::npos);
+    CHECK(message.find("koe index") != std::string::npos);
+  }
 }

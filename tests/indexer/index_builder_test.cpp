@@ -274,3 +274,44 @@ TEST_CASE("build_index reports progress up to the number of sections", "[index_b
   CHECK(last_done == 83);
   CHECK(last_total == 83);
 }
+
+TEST_CASE("An index written with another schema is refused until koe index rebuilds it", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  CHECK(koe::open_index(f.db).get_doccount() == 83);
+  {
+    Xapian::WritableDatabase w(f.db.string());
+    w.set_metadata(std::string(koe::schema::kMetaSchema), "1");
+    w.commit();
+  }
+  try {
+    koe::open_index(f.db);
+    FAIL("an index of schema 1 was opened");
+  } catch (const koe::Error& e) {
+    const std::string message = e.what();
+    CHECK(message.find(f.db.string()) != std::string::npos);
+    CHECK(message.find("schema 1") != std::string::npos);
+    CHECK(message.find("koe index") != std::string::npos);
+  }
+  // An index of schema 1 also carries schema 1's analysis fingerprint (it includes the
+  // schema version), so koe index rebuilds every document of it.
+  {
+    Xapian::WritableDatabase w(f.db.string());
+    w.set_metadata(std::string(koe::schema::kMetaAnalysis), "written-by-schema-1");
+    w.commit();
+  }
+  const auto s = f.index();
+  CHECK(s.documents_changed == 1);
+  CHECK(koe::open_index(f.db).get_doccount() == 83);
+}
+
+TEST_CASE("Every section carries its facet key: project, 課 and kind", "[index_builder]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  const Xapian::Database d(f.db.string());
+  const auto id = koe::schema::term(koe::schema::kSectionId, "2026-shichokoshitsu-7-issues");
+  const auto p = d.postlist_begin(id);
+  REQUIRE(p != d.postlist_end(id));
+  CHECK(d.get_document(*p).get_value(koe::schema::kSlotFacet) ==
+        koe::schema::facet_key("2026-shichokoshitsu-7", "広報プロモーション課", "issues"));
+}

@@ -48,6 +48,10 @@ Xapian::Document make_document(const Analyzer& analyzer, const SectionRecord& re
 /// update.
 IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress = {});
 
+/// Opens the index at `db` for reading. Throws Error naming the directory when the index was
+/// written with another schema (schema::kVersion): `koe index` rebuilds it.
+Xapian::Database open_index(const std::filesystem::path& db);
+
 /// A fingerprint of everything that changes what analysis produces (dictionaries, schema).
 std::string analysis_fingerprint(const AnalyzerOptions& options);
 

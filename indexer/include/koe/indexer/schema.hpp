@@ -14,7 +14,7 @@ namespace koe::schema {
 
 /// Bumped whenever indexing changes what a document holds; an index of another version is
 /// rebuilt from the corpus.
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;  // 2: slot 7 (facet key)
 
 // Free text (words and compounds) is unprefixed and positional (phrase search).
 inline constexpr std::string_view kReading = "R";      ///< katakana reading: Rフルサトノウゼイ
@@ -39,7 +39,13 @@ enum Slot : Xapian::valueno {
   kSlotPolicy = 4,      ///< 施策番号
   kSlotFiscalYear = 5,  ///< fiscal year
   kSlotDocument = 6,    ///< source document id
+  kSlotFacet = 7,       ///< project id, 課 and kind joined by kFacetSeparator: one read per match for the facets
 };
+
+inline constexpr char kFacetSeparator = '\x1f';
+
+/// The kSlotFacet value of a section.
+std::string facet_key(std::string_view project_id, std::string_view division, std::string_view kind);
 
 /// Metadata: "koe:schema" → kVersion; "koe:analysis" → fingerprint of the dictionaries;
 /// "koe:doc:<document id>" → fingerprint of the source file as last indexed.
