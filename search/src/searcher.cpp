@@ -205,7 +205,7 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
 
   // Sections with only some of the words fill the page after those with all of them; the
   // relaxed tier is ranked only when the page reaches it.
-  if (resp.hits.size() < request.limit && request.offset + request.limit > resp.total_all_words) {
+  if (resp.hits.size() < request.limit) {
     Xapian::Enquire second(db);
     second.set_query(relaxed_only);
     const std::size_t skip = request.offset > resp.total_all_words ? request.offset - resp.total_all_words : 0;
@@ -214,7 +214,6 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
     for (auto it = m2.begin(); it != m2.end(); ++it)
       resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), false, {}});
   }
-  resp.total = std::max(resp.total, resp.total_all_words);
   resp.relaxed = resp.total_all_words == 0 && resp.total > 0;
 
   for (auto& h : resp.hits) h.snippet = make_snippet(analyzer, h.section.text, resp.terms);
