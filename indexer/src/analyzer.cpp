@@ -89,11 +89,7 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
       while (!lexicon_.synonym_phrases.empty() && lexicon_.synonym_phrases.back().second == gi) lexicon_.synonym_phrases.pop_back();
       continue;
     }
-    for (const auto& seq : group) {
-      std::string key;
-      for (const auto& s : seq) key += s;
-      lexicon_.synonym_index[key].push_back(gi);
-    }
+    for (const auto& seq : group) lexicon_.synonym_index[joined(seq)].push_back(gi);
     lexicon_.synonym_groups.push_back(std::move(group));
   }
   auto word_sequence = [&](const std::string& entry) {
@@ -103,8 +99,7 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
     return seq;
   };
   for (const auto& row : source.expansions) {
-    std::string key;
-    for (const auto& s : word_sequence(row[0])) key += s;
+    const std::string key = joined(word_sequence(row[0]));
     if (key.empty()) continue;
     for (std::size_t k = 1; k < row.size(); ++k)
       if (auto seq = word_sequence(row[k]); !seq.empty()) lexicon_.expansions[key].push_back(std::move(seq));

@@ -55,4 +55,10 @@ LexiconSource LexiconSource::load(const std::filesystem::path& dir) {
   return src;
 }
 
+std::string joined(const std::vector<std::string>& terms) {
+  std::string out;
+  for (const auto& t : terms) out += t;
+  return out;
+}
+
 }  // namespace koe

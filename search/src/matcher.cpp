@@ -5,10 +5,12 @@
 #include <map>
 #include <set>
 
+#include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
 #include "koe/search/highlighter.hpp"
 #include "koe/search/query_builder.hpp"
+#include "koe/search/related.hpp"
 #include "koe/search/searcher.hpp"
 
 namespace koe::search {
@@ -125,7 +127,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
     for (const auto& t : pm.terms) freq[t] = db.get_termfreq(t);
     std::stable_sort(pm.terms.begin(), pm.terms.end(), [&](const std::string& a, const std::string& b) { return freq[a] < freq[b]; });
     for (std::size_t k = 0; k < hits.size() && k < 3; ++k)
-      pm.sections.push_back({SectionRecord::from_json(nlohmann::json::parse(hits[k].it.get_document().get_data())), hits[k].weight, {}});
+      pm.sections.push_back({stored_record(hits[k].it.get_document()), hits[k].weight, {}});
     pm.project = pm.sections.front().section;
     ranked.push_back(std::move(pm));
   }
@@ -149,9 +151,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   }
   for (auto& pm : ranked) {
     // The project's own record (its title section) names it even when that section did not match.
-    const std::string title = schema::term(schema::kSectionId, *pm.project.project_id + "-title");
-    if (auto p = db.postlist_begin(title); p != db.postlist_end(title))
-      pm.project = SectionRecord::from_json(nlohmann::json::parse(db.get_document(*p).get_data()));
+    if (auto title = project_title(db, *pm.project.project_id)) pm.project = std::move(*title);
     for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, vq.value().terms);
   }
   resp.matches = std::move(ranked);

@@ -62,18 +62,17 @@ enum class WordOrder { checked, compound_only };
 std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, const std::string& except, QueryTerms& terms) {
   std::vector<Query> out;
   for (const auto& seq : analyzer.lexicon().synonym_groups[gi]) {
-    std::string joined;
-    for (const auto& s : seq) joined += s;
-    if (joined == except) continue;
+    const std::string whole = joined(seq);
+    if (whole == except) continue;
     if (seq.size() == 1) {
       out.emplace_back(seq[0]);
     } else {
       std::vector<Query> parts(seq.begin(), seq.end());
       out.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(seq.size()));
-      out.emplace_back(joined);  // the same words indexed as one compound
+      out.emplace_back(whole);  // the same words indexed as one compound
     }
     // Only the whole entry is highlighted: its loose parts (広報, 八王子) match elsewhere too.
-    terms.words.insert(joined);
+    terms.words.insert(whole);
   }
   return out;
 }
@@ -405,9 +404,7 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
     // common words (see WordOrder).
     if (auto it = analyzer.lexicon().expansions.find(g.head->text); it != analyzer.lexicon().expansions.end()) {
       for (const auto& seq : it->second) {
-        std::string joined;
-        for (const auto& w : seq) joined += w;
-        parts.emplace_back(Query::OP_SCALE_WEIGHT, Query(joined), 0.5);
+        parts.emplace_back(Query::OP_SCALE_WEIGHT, Query(joined(seq)), 0.5);
         for (const auto& w : seq) {
           vq.terms.words.insert(w);
           evidence(w);

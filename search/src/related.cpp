@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
 #include "koe/search/query_builder.hpp"
@@ -12,8 +13,6 @@ namespace koe::search {
 namespace {
 
 using Xapian::Query;
-
-SectionRecord record_of(const Xapian::Document& d) { return SectionRecord::from_json(nlohmann::json::parse(d.get_data())); }
 
 /// Keeps only words and compounds of two or more characters that are not stop words:
 /// prefixed terms (readings, bigrams, filters) repeat or label them.
@@ -40,16 +39,22 @@ int kind_order(SectionKind k) {
 Result<std::vector<SectionRecord>> project_sections(const Xapian::Database& db, const std::string& project_id) {
   const std::string term = schema::term(schema::kProject, project_id);
   std::vector<SectionRecord> out;
-  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(record_of(db.get_document(*p)));
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(stored_record(db.get_document(*p)));
   if (out.empty()) return Status::not_found("no project with id «" + project_id + "»");
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return kind_order(a.kind) < kind_order(b.kind); });
   return out;
 }
 
+std::optional<SectionRecord> project_title(const Xapian::Database& db, const std::string& project_id) {
+  const std::string title = schema::term(schema::kSectionId, project_id + "-title");
+  if (auto p = db.postlist_begin(title); p != db.postlist_end(title)) return stored_record(db.get_document(*p));
+  return std::nullopt;
+}
+
 std::vector<SectionRecord> list_projects(const Xapian::Database& db) {
   std::vector<SectionRecord> out;
   const std::string term = schema::term(schema::kKind, "title");
-  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(record_of(db.get_document(*p)));
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(stored_record(db.get_document(*p)));
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) {
     return std::tie(a.doc_id, a.number) < std::tie(b.doc_id, b.number);
   });
@@ -97,7 +102,7 @@ Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, c
   std::map<std::string, RelatedProject> by_project;
   std::map<std::string, int> seen_sections;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    SectionRecord r = record_of(it.get_document());
+    SectionRecord r = stored_record(it.get_document());
     if (!r.project_id) continue;
     auto& rp = by_project[*r.project_id];
     const int k = seen_sections[*r.project_id]++;
@@ -119,10 +124,8 @@ Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, c
   }
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.score > b.score; });
   if (out.size() > limit) out.resize(limit);
-  for (auto& rp : out) {
-    const std::string title = schema::term(schema::kSectionId, *rp.project.project_id + "-title");
-    if (auto p = db.postlist_begin(title); p != db.postlist_end(title)) rp.project = record_of(db.get_document(*p));
-  }
+  for (auto& rp : out)
+    if (auto title = project_title(db, *rp.project.project_id)) rp.project = std::move(*title);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/search/highlighter.hpp"
 
@@ -198,10 +199,12 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   // The all-words total is exact up to kExactTotal matches and Xapian's estimate beyond:
   // counting every match of a common word in a large index costs more than the answer is
   // worth. The same bound on every page, so the total a user pages through never changes.
+  auto add_hits = [&](const Xapian::MSet& m, bool all_words) {
+    for (auto it = m.begin(); it != m.end(); ++it) resp.hits.push_back({stored_record(it.get_document()), it.get_weight(), all_words, {}});
+  };
   Xapian::MSet m1 = first.get_mset(request.offset, request.limit, kExactTotal);
   resp.total_all_words = std::min<std::size_t>(m1.get_matches_estimated(), resp.total);
-  for (auto it = m1.begin(); it != m1.end(); ++it)
-    resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), true, {}});
+  add_hits(m1, true);
 
   // Sections with only some of the words fill the page after those with all of them; the
   // relaxed tier is ranked only when the page reaches it.
@@ -210,9 +213,7 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
     second.set_query(relaxed_only);
     const std::size_t skip = request.offset > resp.total_all_words ? request.offset - resp.total_all_words : 0;
     const std::size_t want = request.limit - resp.hits.size();
-    Xapian::MSet m2 = second.get_mset(skip, want);
-    for (auto it = m2.begin(); it != m2.end(); ++it)
-      resp.hits.push_back({SectionRecord::from_json(nlohmann::json::parse(it.get_document().get_data())), it.get_weight(), false, {}});
+    add_hits(second.get_mset(skip, want), false);
   }
   resp.relaxed = resp.total_all_words == 0 && resp.total > 0;
 

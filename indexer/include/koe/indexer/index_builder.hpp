@@ -42,6 +42,9 @@ using ProgressFn = std::function<void(std::size_t, std::size_t)>;
 /// bigrams, the boolean filter terms and value slots of schema.hpp, and the record as data.
 Xapian::Document make_document(const Analyzer& analyzer, const SectionRecord& record);
 
+/// The section record make_document stored as the document's data.
+SectionRecord stored_record(const Xapian::Document& doc);
+
 /// Brings the index at `options.db` in line with the corpus in one transaction: unchanged
 /// documents are left alone, changed ones replace their sections by stable id, removed ones
 /// disappear, and an unreadable one keeps its previous sections. Readers never see a half

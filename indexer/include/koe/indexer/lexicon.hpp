@@ -26,6 +26,10 @@ struct LexiconSource {
   static LexiconSource load(const std::filesystem::path& dir);
 };
 
+/// A term sequence as one term (the key of a several-word entry, and the compound its words
+/// make when the analyzer joins them: 市民 + 参加 → 市民参加).
+std::string joined(const std::vector<std::string>& terms);
+
 /// The tables in term form, as the analyzer built them.
 struct Lexicon {
   std::unordered_set<std::string> stopwords;

@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ Result<std::vector<SectionRecord>> project_sections(const Xapian::Database& db, 
 
 /// The title section of every project, by document then number.
 std::vector<SectionRecord> list_projects(const Xapian::Database& db);
+
+/// The record of a project's title section, which names the project (none for an unknown id).
+std::optional<SectionRecord> project_title(const Xapian::Database& db, const std::string& project_id);
 
 /// Full project JSON: id, name, 課, department, numbers, source and every section.
 nlohmann::json project_detail_json(const std::vector<SectionRecord>& sections);
