@@ -212,7 +212,7 @@ std::string read_text_arg(const std::string& arg) {
 bool report(const Status& s) {
   if (s.ok()) return true;
   std::cerr << "koe: " << s.message << "\n";
-  g_exit = s.code >= 500 ? 1 : 2;
+  g_exit = s.http_status >= 500 ? 1 : 2;
   return false;
 }
 

@@ -60,7 +60,7 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   send_json(res, status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
-void send_status(httplib::Response& res, const Status& s) { send_error(res, s.code, code_name(s.code), s.message); }
+void send_status(httplib::Response& res, const Status& s) { send_error(res, s.http_status, s.code, s.message); }
 
 /// The route pattern a path belongs to, as metrics and the access log name it.
 std::string route_of(const httplib::Request& req) {

@@ -54,10 +54,10 @@ nlohmann::json MatchResponse::to_json() const {
 Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db, const MatchRequest& request,
                             const MatchOptions& options) {
   if (request.limit == 0 || request.limit > kMaxMatchLimit)
-    return Status::bad_request("limit must be between 1 and " + std::to_string(kMaxMatchLimit));
+    return Status::invalid("limit_out_of_range", "limit must be between 1 and " + std::to_string(kMaxMatchLimit));
   if (request.text.size() > options.max_text_bytes)
-    return Status{413, "text is " + std::to_string(request.text.size()) + " bytes; the limit is " +
-                           std::to_string(options.max_text_bytes)};
+    return Status::too_large("payload_too_large", "text is " + std::to_string(request.text.size()) +
+                                                        " bytes; the limit is " + std::to_string(options.max_text_bytes));
   auto vq = build_voice_query(analyzer, request.text);
   if (!vq.ok()) return vq.status();
 

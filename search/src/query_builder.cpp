@@ -243,7 +243,7 @@ Result<Query> filter_query(const Filters& f) {
          if (!kind) {
            std::string names;
            for (auto k : all_section_kinds()) names += (names.empty() ? "" : ", ") + std::string(kind_name(k));
-           return Status::bad_request("unknown section kind «" + v + "»: use one of " + names +
+           return Status::invalid("bad_request", "unknown section kind «" + v + "»: use one of " + names +
                                       " or their Japanese labels (課題, 事業内容, …)");
          }
          term = schema::term(schema::kKind, kind_name(*kind));
@@ -255,7 +255,7 @@ Result<Query> filter_query(const Filters& f) {
          const bool sub = v.find('.') != std::string::npos;
          for (char c : v)
            if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.'))
-             return Status::bad_request("施策 must be a number such as 5 or 5.2, not «" + v + "»");
+             return Status::invalid("bad_request", "施策 must be a number such as 5 or 5.2, not «" + v + "»");
          term = schema::term(sub ? schema::kSubPolicy : schema::kPolicy, v);
          return Status{};
        })).ok())
@@ -268,7 +268,7 @@ Result<Query> filter_query(const Filters& f) {
 
 Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string& text) {
   if (auto bad = utf8::find_invalid(text))
-    return Status::bad_request("the query is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
+    return Status::invalid("invalid_utf8", "the query is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
   StaffQuery sq;
   std::vector<Query> stop_only;  // used when the query holds nothing but stop words
   std::vector<Query> affix_only;
@@ -359,14 +359,14 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
     }
   }
   if (sq.required.empty() && sq.filters.empty())
-    return Status::bad_request("the query has nothing searchable in it: type a word (記号や助詞だけでは検索できません)");
+    return Status::invalid("bad_request", "the query has nothing searchable in it: type a word (記号や助詞だけでは検索できません)");
   if (auto f = filter_query(sq.filters); !f.ok()) return f.status();
   return sq;
 }
 
 Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text) {
   if (auto bad = utf8::find_invalid(text))
-    return Status::bad_request("text is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
+    return Status::invalid("invalid_utf8", "text is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
   const Analysis a = analyzer.analyze(text);
   VoiceQuery vq;
   std::map<std::string, std::pair<const Group*, Xapian::termcount>> seen;
@@ -428,7 +428,7 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
     vq.evidence_terms.insert(schema::term(schema::kReading, reading));
   }
   if (parts.empty())
-    return Status::bad_request("the text has nothing to match: no content words after removing particles and stop words");
+    return Status::invalid("bad_request", "the text has nothing to match: no content words after removing particles and stop words");
   vq.query = Query(Query::OP_OR, parts.begin(), parts.end());
   return vq;
 }

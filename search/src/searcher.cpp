@@ -123,7 +123,7 @@ nlohmann::json SearchResponse::to_json() const {
 
 Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request) {
   if (request.limit == 0 || request.limit > kMaxLimit)
-    return Status::bad_request("limit must be between 1 and " + std::to_string(kMaxLimit));
+    return Status::invalid("limit_out_of_range", "limit must be between 1 and " + std::to_string(kMaxLimit));
   auto parsed = parse_staff_query(analyzer, request.query);
   if (!parsed.ok()) return parsed.status();
   StaffQuery& sq = parsed.value();

@@ -66,14 +66,14 @@ TEST_CASE("A pothole voice is out of scope", "[match]") {
 }
 
 TEST_CASE("Match refuses a limit out of range and a voice with nothing to match", "[match][errors]") {
-  CHECK(match("ふるさと納税", 0).status().code == 400);
-  CHECK(match("ふるさと納税", ks::kMaxMatchLimit + 1).status().code == 400);
+  CHECK(match("ふるさと納税", 0).status().http_status == 400);
+  CHECK(match("ふるさと納税", ks::kMaxMatchLimit + 1).status().http_status == 400);
   CHECK(match("ふるさと納税", ks::kMaxMatchLimit).ok());
-  CHECK(match("の、は。").status().code == 400);
-  CHECK(match("\xff\xfe").status().code == 400);
+  CHECK(match("の、は。").status().http_status == 400);
+  CHECK(match("\xff\xfe").status().http_status == 400);
   ks::MatchOptions small;
   small.max_text_bytes = 10;
-  CHECK(ks::match(koe::test::analyzer(), koe::test::shared_db(), {"ふるさと納税の返礼品", 5}, small).status().code == 413);
+  CHECK(ks::match(koe::test::analyzer(), koe::test::shared_db(), {"ふるさと納税の返礼品", 5}, small).status().http_status == 413);
 }
 
 TEST_CASE("The limit caps the number of matched projects", "[match]") {
@@ -110,8 +110,8 @@ TEST_CASE("Related projects of ふるさと納税 are other projects", "[related
 
 TEST_CASE("Related projects of an unknown id is a 404", "[related][errors]") {
   const auto r = ks::related_projects(koe::test::analyzer(), koe::test::shared_db(), "2026-shichokoshitsu-99");
-  CHECK(r.status().code == 404);
-  CHECK(ks::project_sections(koe::test::shared_db(), "nope").status().code == 404);
+  CHECK(r.status().http_status == 404);
+  CHECK(ks::project_sections(koe::test::shared_db(), "nope").status().http_status == 404);
 }
 
 TEST_CASE("The project catalogue lists the nine projects in order", "[related]") {

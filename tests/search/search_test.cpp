@@ -365,22 +365,22 @@ TEST_CASE("A query with nothing searchable is a 400", "[search][errors]") {
   for (const std::string& q : {std::string("の"), std::string("？！"), std::string("、。"), std::string("   ")}) {
     INFO("query «" << q << "»");
     const auto r = run(q);
-    CHECK(r.status().code == 400);
+    CHECK(r.status().http_status == 400);
     CHECK_FALSE(r.status().message.empty());
   }
 }
 
 TEST_CASE("An unknown section kind, a bad 施策 or a bad limit is a 400", "[search][errors]") {
   const auto kind = run("市民 項目:予算");
-  CHECK(kind.status().code == 400);
+  CHECK(kind.status().http_status == 400);
   CHECK_THAT(kind.status().message, Catch::Contains("予算"));
   ks::Filters f;
   f.kinds = {"budget"};
-  CHECK(run("市民", 10, 0, f).status().code == 400);
-  CHECK(run("市民 施策:五").status().code == 400);
-  CHECK(run("市民", 0).status().code == 400);
-  CHECK(run("市民", ks::kMaxLimit + 1).status().code == 400);
-  CHECK(run("市民\xff").status().code == 400);
+  CHECK(run("市民", 10, 0, f).status().http_status == 400);
+  CHECK(run("市民 施策:五").status().http_status == 400);
+  CHECK(run("市民", 0).status().http_status == 400);
+  CHECK(run("市民", ks::kMaxLimit + 1).status().http_status == 400);
+  CHECK(run("市民\xff").status().http_status == 400);
 }
 
 TEST_CASE("The search JSON has the fields the API documents", "[search][json]") {

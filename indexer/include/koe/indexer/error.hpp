@@ -34,15 +34,25 @@ class ParseError : public Error {
   std::string message_;
 };
 
-/// The outcome of a request: code 0 is success; otherwise an HTTP-shaped code and a message.
+/// The outcome of a request, produced where the request is understood (search/, indexer/,
+/// desk/): a stable machine code (`limit_out_of_range`, `invalid_utf8`, …) that clients and
+/// tests rely on, the HTTP status it maps to, and a message for people. The API only turns it
+/// into a response; the CLI prints the message.
 struct Status {
-  int code = 0;
+  int http_status = 0;  ///< 0: success
+  std::string code;     ///< machine code, the `error.code` of an API error body
   std::string message;
 
-  bool ok() const { return code == 0; }
-  static Status bad_request(std::string m) { return {400, std::move(m)}; }
-  static Status not_found(std::string m) { return {404, std::move(m)}; }
-  static Status unavailable(std::string m) { return {503, std::move(m)}; }
+  bool ok() const { return http_status == 0; }
+  static Status invalid(std::string code, std::string m) { return {400, std::move(code), std::move(m)}; }
+  static Status unauthorized(std::string code, std::string m) { return {401, std::move(code), std::move(m)}; }
+  static Status forbidden(std::string code, std::string m) { return {403, std::move(code), std::move(m)}; }
+  static Status not_found(std::string m) { return {404, "not_found", std::move(m)}; }
+  static Status conflict(std::string code, std::string m) { return {409, std::move(code), std::move(m)}; }
+  static Status too_large(std::string code, std::string m) { return {413, std::move(code), std::move(m)}; }
+  static Status unsupported_media_type(std::string m) { return {415, "unsupported_media_type", std::move(m)}; }
+  static Status too_many_requests(std::string code, std::string m) { return {429, std::move(code), std::move(m)}; }
+  static Status unavailable(std::string code, std::string m) { return {503, std::move(code), std::move(m)}; }
 };
 
 /// A value or the Status that says why there is none.
