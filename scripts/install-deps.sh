@@ -10,9 +10,14 @@ packages=(
   libmecab-dev mecab-utils                  # Japanese morphological analysis, mecab-dict-index
   mecab-ipadic mecab-ipadic-utf8            # the dictionary (sources for the user dictionary + compiled UTF-8)
   libicu-dev                                # Unicode normalization (NFKC), Shift_JIS decoding
-  libcpp-httplib-dev nlohmann-json3-dev     # HTTP server and JSON
+  libboost-dev                              # Boost.Beast/Asio: the HTTP server (limits and deadlines while reading)
+  libcpp-httplib-dev                        # the HTTP client of the API tests
+  nlohmann-json3-dev                        # JSON in and out
+  libsqlite3-dev                            # the voice desk's embedded store
+  libsodium-dev                             # argon2id password hashes, random tokens
   libcli11-dev libspdlog-dev libfmt-dev     # command line and logs
   catch2                                    # unit tests
+  clang libfuzzer-14-dev libclang-rt-14-dev # fuzzing (libFuzzer) and the sanitizer build
   curl python3                              # the README's smoke checks and the dev-set scorer
 )
 if [[ "${1:-}" == "--browser" ]]; then
