@@ -129,7 +129,7 @@ Analysis Analyzer::analyze(std::string_view text) const {
     term.position = pos;
     std::tie(term.begin, term.end) = a.normalized.to_original(t.begin, t.end);
     term.group = group;
-    term.pos = t.pos1 + (t.pos2.empty() || t.pos2 == "*" ? "" : "," + t.pos2);
+    term.part_of_speech = t.pos1 + (t.pos2.empty() || t.pos2 == "*" ? "" : "," + t.pos2);
     term.stop = lexicon_.stopwords.count(term.text) > 0;
     return term;
   };
@@ -203,7 +203,7 @@ Analysis Analyzer::analyze(std::string_view text) const {
       c.position = static_cast<std::uint32_t>(i);
       std::tie(c.begin, c.end) = a.normalized.to_original(tokens[i].begin, tokens[j - 1].end);
       c.group = group;
-      c.pos = "名詞,複合";
+      c.part_of_speech = "名詞,複合";
       c.stop = lexicon_.stopwords.count(c.text) > 0;
       if (reading_complete) c.reading = compound_reading;
       a.terms.insert(a.terms.begin() + static_cast<long>(first_term), c);

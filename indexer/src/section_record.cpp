@@ -53,7 +53,7 @@ nlohmann::json SectionRecord::to_json() const {
   j["fiscal_year"] = fiscal_year;
   j["source"] = source;
   j["project_id"] = project_id ? nlohmann::json(*project_id) : nlohmann::json(nullptr);
-  j["project"] = project ? nlohmann::json(*project) : nlohmann::json(nullptr);
+  j["project"] = project_name ? nlohmann::json(*project_name) : nlohmann::json(nullptr);
   j["division"] = division;
   j["number"] = number;
   j["policy"] = policy;
@@ -75,7 +75,7 @@ SectionRecord SectionRecord::from_json(const nlohmann::json& j) {
   r.fiscal_year = j.value("fiscal_year", "");
   r.source = j.value("source", "");
   if (j.contains("project_id") && j["project_id"].is_string()) r.project_id = j["project_id"].get<std::string>();
-  if (j.contains("project") && j["project"].is_string()) r.project = j["project"].get<std::string>();
+  if (j.contains("project") && j["project"].is_string()) r.project_name = j["project"].get<std::string>();
   r.division = j.value("division", "");
   r.number = j.value("number", 0);
   r.policy = j.value("policy", "");
@@ -100,7 +100,7 @@ std::vector<SectionRecord> section_records(const Department& d) {
     r.source = d.source;
     if (p) {
       r.project_id = p->id;
-      r.project = p->name;
+      r.project_name = p->name;
       r.division = p->division;
       r.number = p->number;
       r.policy = p->policy;

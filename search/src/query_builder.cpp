@@ -119,7 +119,7 @@ Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, W
   }
   for (auto& s : synonyms(analyzer, g.head->text, terms)) alts.push_back(std::move(s));
   // Readings stand in for nouns typed in kana; a verb in kana already matches its base form.
-  const bool noun = g.head->kind == TermKind::compound || g.head->pos.starts_with("名詞");
+  const bool noun = g.head->kind == TermKind::compound || g.head->part_of_speech.starts_with("名詞");
   if (noun && !g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2) {
     alts.emplace_back(schema::term(schema::kReading, g.head->reading), wqf);
     terms.readings.insert(g.head->reading);
@@ -377,7 +377,7 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
     if (!slot.first) slot.first = &g;
     ++slot.second;
   }
-  auto noun = [](const Term& t) { return t.kind == TermKind::compound || t.pos.starts_with("名詞") || t.pos.starts_with("未知"); };
+  auto noun = [](const Term& t) { return t.kind == TermKind::compound || t.part_of_speech.starts_with("名詞") || t.part_of_speech.starts_with("未知"); };
   auto evidence = [&](const std::string& term) {
     if (utf8::length(term) >= 2 && !analyzer.lexicon().stopwords.count(term)) vq.evidence_terms.insert(term);
   };

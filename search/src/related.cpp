@@ -6,8 +6,7 @@
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
-#include "koe/search/query_builder.hpp"
-#include "koe/search/searcher.hpp"
+#include "koe/search/limits.hpp"
 
 namespace koe::search {
 namespace {
@@ -29,62 +28,17 @@ class WordsOnly : public Xapian::ExpandDecider {
   const Analyzer& analyzer_;
 };
 
-int kind_order(SectionKind k) {
-  const auto kinds = all_section_kinds();
-  return static_cast<int>(std::find(kinds.begin(), kinds.end(), k) - kinds.begin());
-}
-
 }  // namespace
 
-Result<std::vector<SectionRecord>> project_sections(const Xapian::Database& db, const std::string& project_id) {
-  const std::string term = schema::term(schema::kProject, project_id);
-  std::vector<SectionRecord> out;
-  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(stored_record(db.get_document(*p)));
-  if (out.empty()) return Status::not_found("no project with id «" + project_id + "»");
-  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return kind_order(a.kind) < kind_order(b.kind); });
-  return out;
-}
-
-std::optional<SectionRecord> project_title(const Xapian::Database& db, const std::string& project_id) {
-  const std::string title = schema::term(schema::kSectionId, project_id + "-title");
-  if (auto p = db.postlist_begin(title); p != db.postlist_end(title)) return stored_record(db.get_document(*p));
-  return std::nullopt;
-}
-
-std::vector<SectionRecord> list_projects(const Xapian::Database& db) {
-  std::vector<SectionRecord> out;
-  const std::string term = schema::term(schema::kKind, "title");
-  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) out.push_back(stored_record(db.get_document(*p)));
-  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) {
-    return std::tie(a.doc_id, a.number) < std::tie(b.doc_id, b.number);
-  });
-  return out;
-}
-
-nlohmann::json project_detail_json(const std::vector<SectionRecord>& sections) {
-  const SectionRecord& p = sections.front();
-  nlohmann::json secs = nlohmann::json::array();
-  for (const auto& s : sections)
-    secs.push_back({{"kind", std::string(kind_name(s.kind))}, {"label", s.label}, {"text", s.text}, {"items", s.items}});
-  return {{"id", p.project_id.value_or("")},
-          {"name", p.project.value_or("")},
-          {"division", p.division},
-          {"department", p.department},
-          {"number", p.number},
-          {"policy", p.policy},
-          {"sub_policy", p.sub_policy},
-          {"sub_policy_name", p.sub_policy_name},
-          {"fiscal_year", p.fiscal_year},
-          {"source", p.source},
-          {"sections", secs}};
-}
-
 Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, const Xapian::Database& db,
-                                                     const std::string& project_id, std::size_t limit) {
+                                                     const std::string& project_id, std::int64_t limit) {
+  if (Status s = check_count("limit", limit, kRelatedLimitRange); !s.ok()) return s;
   const std::string pterm = schema::term(schema::kProject, project_id);
   Xapian::RSet rset;
   for (auto p = db.postlist_begin(pterm); p != db.postlist_end(pterm); ++p) rset.add_document(*p);
-  if (rset.empty()) return Status::not_found("no project with id «" + project_id + "»");
+  const auto self_found = find_project(db, project_id);
+  if (rset.empty() || !self_found) return Status::not_found("no project with id «" + project_id + "»");
+  const ProjectSummary& self = *self_found;
 
   Xapian::Enquire enquire(db);
   enquire.set_query(Query(pterm));
@@ -96,7 +50,8 @@ Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, c
   if (terms.empty()) return out;
 
   Query like(Query::OP_OR, terms.begin(), terms.end());
-  like = Query(Query::OP_AND_NOT, Query(Query::OP_FILTER, like, Query(schema::term(schema::kLevel, "project"))), Query(pterm));
+  like = Query(Query::OP_AND_NOT, Query(Query::OP_FILTER, like, Query(schema::term(schema::kLevel, "project"))),
+               Query(pterm));
   enquire.set_query(like);
   const Xapian::MSet mset = enquire.get_mset(0, 300);
   std::map<std::string, RelatedProject> by_project;
@@ -111,21 +66,17 @@ Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, c
     for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it); ++t)
       if (words(*t) && std::find(rp.terms.begin(), rp.terms.end(), *t) == rp.terms.end() && rp.terms.size() < 8)
         rp.terms.push_back(*t);
-    if (rp.project.id.empty()) rp.project = r;
+    if (rp.project.id.empty()) rp.project = project_of(r);
   }
   // Projects under the same 施策 (and more so the same 細施策) are related by the plan's own
   // structure, beyond the words they share.
-  const auto own = project_sections(db, project_id);
-  const SectionRecord& self = own.value().front();
   for (auto& [id, rp] : by_project) {
     if (rp.project.doc_id == self.doc_id && rp.project.policy == self.policy)
       rp.score *= rp.project.sub_policy == self.sub_policy ? 2.0 : 1.25;
     out.push_back(std::move(rp));
   }
   std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.score > b.score; });
-  if (out.size() > limit) out.resize(limit);
-  for (auto& rp : out)
-    if (auto title = project_title(db, *rp.project.project_id)) rp.project = std::move(*title);
+  if (out.size() > static_cast<std::size_t>(limit)) out.resize(static_cast<std::size_t>(limit));
   return out;
 }
 

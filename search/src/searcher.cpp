@@ -6,6 +6,7 @@
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/search/highlighter.hpp"
+#include "koe/search/limits.hpp"
 
 namespace koe::search {
 namespace {
@@ -90,83 +91,55 @@ Xapian::MSet count_matches(Xapian::Enquire& e, Xapian::doccount sample) {
   return e.get_mset(0, 0, sample);
 }
 
-nlohmann::json facet_json(const std::vector<FacetCount>& f) {
-  auto a = nlohmann::json::array();
-  for (const auto& c : f) a.push_back({{"value", c.value}, {"count", c.count}});
-  return a;
-}
-
-}  // namespace
-
-nlohmann::json project_json(const SectionRecord& r) {
-  if (!r.project_id) return nullptr;
-  return {{"id", *r.project_id}, {"name", r.project.value_or("")}, {"division", r.division}, {"department", r.department}};
-}
-
-nlohmann::json SearchResponse::to_json() const {
-  nlohmann::json results = nlohmann::json::array();
-  for (const auto& h : hits)
-    results.push_back({{"department", h.section.department},
-                       {"project", project_json(h.section)},
-                       {"section", {{"kind", std::string(kind_name(h.section.kind))}, {"label", h.section.label}, {"id", h.section.id}}},
-                       {"score", h.score},
-                       {"all_words", h.all_words},
-                       {"snippet", h.snippet}});
-  return {{"query", query},
-          {"total", total},
-          {"total_all_words", total_all_words},
-          {"relaxed", relaxed},
-          {"facets_complete", facets_complete},
-          {"results", results},
-          {"facets", {{"division", facet_json(division_facet)}, {"kind", facet_json(kind_facet)}, {"project", facet_json(project_facet)}}}};
-}
-
-Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request) {
-  if (request.limit == 0 || request.limit > kMaxLimit)
-    return Status::invalid("limit_out_of_range", "limit must be between 1 and " + std::to_string(kMaxLimit));
-  auto parsed = parse_staff_query(analyzer, request.query);
-  if (!parsed.ok()) return parsed.status();
-  StaffQuery& sq = parsed.value();
-  Filters filters = request.filters;
+/// The request's filters and those written in the query, as one set.
+Filters merged_filters(const Filters& from_request, const Filters& from_query) {
+  Filters f = from_request;
   auto merge = [](auto& into, const auto& from) { into.insert(into.end(), from.begin(), from.end()); };
-  merge(filters.divisions, sq.filters.divisions);
-  merge(filters.kinds, sq.filters.kinds);
-  merge(filters.projects, sq.filters.projects);
-  merge(filters.policies, sq.filters.policies);
-  merge(filters.departments, sq.filters.departments);
-  merge(filters.years, sq.filters.years);
-  auto filter = filter_query(filters);
-  if (!filter.ok()) return filter.status();
+  merge(f.divisions, from_query.divisions);
+  merge(f.kinds, from_query.kinds);
+  merge(f.projects, from_query.projects);
+  merge(f.policies, from_query.policies);
+  merge(f.departments, from_query.departments);
+  merge(f.years, from_query.years);
+  return f;
+}
 
+/// The two tiers of a search: sections holding every word first, then those with some.
+struct Tiers {
+  Query any_word;      ///< some of the words, exclusions applied, no filter
+  Query strict;        ///< every word, filtered
+  Query loose;         ///< some of the words, filtered
+  Query relaxed_only;  ///< loose but not strict
+};
+
+Tiers tiers_of(const StaffQuery& sq, const Query& filter) {
+  Tiers t;
   Query strict = sq.required.empty() ? Query::MatchAll : Query(Query::OP_AND, sq.required.begin(), sq.required.end());
-  Query any_word = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
+  t.any_word = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
   if (!sq.excluded.empty()) {
     Query ex(Query::OP_OR, sq.excluded.begin(), sq.excluded.end());
     strict = Query(Query::OP_AND_NOT, strict, ex);
-    any_word = Query(Query::OP_AND_NOT, any_word, ex);
+    t.any_word = Query(Query::OP_AND_NOT, t.any_word, ex);
   }
-  strict = with_filter(strict, filter.value());
-  const Query loose = with_filter(any_word, filter.value());
-  const Query relaxed_only(Query::OP_AND_NOT, loose, strict);
+  t.strict = with_filter(strict, filter);
+  t.loose = with_filter(t.any_word, filter);
+  t.relaxed_only = Query(Query::OP_AND_NOT, t.loose, t.strict);
+  return t;
+}
 
-  SearchResponse resp;
-  resp.query = request.query;
-  resp.terms = sq.terms;
-  const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
-
-  // Facets over everything that matches at least one word. The 課 and 項目 facets are
-  // counted without their own filter, so a user who picked one 課 still sees the others to
-  // switch to (and their counts).
+/// Facets and the total over everything that matches at least one word. The 課 and 項目
+/// facets are counted without their own filter, so a user who picked one 課 still sees the
+/// others to switch to (and their counts). Exact up to kFacetSample matching sections; past
+/// that, the counts among the first kFacetSample the matcher saw (facets_complete says which).
+Status count_facets(const Xapian::Database& db, const Filters& filters, const Tiers& tiers, SearchResponse& resp) {
+  const Xapian::doccount sample = std::min<Xapian::doccount>(std::max<Xapian::doccount>(db.get_doccount(), 1), kFacetSample);
   auto loose_without = [&](auto member) -> Result<Query> {
     Filters f = filters;
     (f.*member).clear();
     auto fq = filter_query(f);
     if (!fq.ok()) return fq.status();
-    return with_filter(any_word, fq.value());
+    return with_filter(tiers.any_word, fq.value());
   };
-  // Facet counts are exact up to kFacetSample matching sections; past that they are the
-  // counts among the first kFacetSample the matcher saw (facets_complete says which).
-  const Xapian::doccount sample = std::min<Xapian::doccount>(all, kFacetSample);
   auto count = [&](const Query& q, FacetSpy::Facet facet) {
     Xapian::Enquire e(db);
     e.set_query(q);
@@ -175,48 +148,70 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
     count_matches(e, sample);
     return spy.top(facet);
   };
-  const auto by_division = filters.divisions.empty() ? Result<Query>(loose) : loose_without(&Filters::divisions);
-  const auto by_kind = filters.kinds.empty() ? Result<Query>(loose) : loose_without(&Filters::kinds);
+  const auto by_division = filters.divisions.empty() ? Result<Query>(tiers.loose) : loose_without(&Filters::divisions);
+  const auto by_kind = filters.kinds.empty() ? Result<Query>(tiers.loose) : loose_without(&Filters::kinds);
   if (!by_division.ok()) return by_division.status();
   if (!by_kind.ok()) return by_kind.status();
-  {
-    Xapian::Enquire facets(db);
-    facets.set_query(loose);
-    FacetSpy spy;
-    facets.add_matchspy(&spy);
-    const Xapian::MSet counted = count_matches(facets, sample);
-    resp.facets_complete = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
-    // Every section with all the words has one of them, so this pass also counts the total
-    // (exact up to kFacetSample, the same on every page).
-    resp.total = counted.get_matches_estimated();
-    resp.project_facet = spy.top(FacetSpy::project);
-    resp.division_facet = filters.divisions.empty() ? spy.top(FacetSpy::division) : count(by_division.value(), FacetSpy::division);
-    resp.kind_facet = filters.kinds.empty() ? spy.top(FacetSpy::kind) : count(by_kind.value(), FacetSpy::kind);
-  }
 
+  Xapian::Enquire facets(db);
+  facets.set_query(tiers.loose);
+  FacetSpy spy;
+  facets.add_matchspy(&spy);
+  const Xapian::MSet counted = count_matches(facets, sample);
+  resp.facets_complete = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
+  // Every section with all the words has one of them, so this pass also counts the total
+  // (exact up to kFacetSample, the same on every page).
+  resp.total = counted.get_matches_estimated();
+  resp.project_facet = spy.top(FacetSpy::project);
+  resp.division_facet = filters.divisions.empty() ? spy.top(FacetSpy::division) : count(by_division.value(), FacetSpy::division);
+  resp.kind_facet = filters.kinds.empty() ? spy.top(FacetSpy::kind) : count(by_kind.value(), FacetSpy::kind);
+  return {};
+}
+
+/// The requested page: sections with every word first, then, only when the page reaches
+/// them, sections with some of the words.
+void fetch_page(const Xapian::Database& db, const Tiers& tiers, std::size_t offset, std::size_t limit,
+                SearchResponse& resp) {
+  auto add_hits = [&](const Xapian::MSet& m, bool all_words) {
+    for (auto it = m.begin(); it != m.end(); ++it)
+      resp.hits.push_back({stored_record(it.get_document()), it.get_weight(), all_words, {}});
+  };
   Xapian::Enquire first(db);
-  first.set_query(strict);
+  first.set_query(tiers.strict);
   // The all-words total is exact up to kExactTotal matches and Xapian's estimate beyond:
   // counting every match of a common word in a large index costs more than the answer is
   // worth. The same bound on every page, so the total a user pages through never changes.
-  auto add_hits = [&](const Xapian::MSet& m, bool all_words) {
-    for (auto it = m.begin(); it != m.end(); ++it) resp.hits.push_back({stored_record(it.get_document()), it.get_weight(), all_words, {}});
-  };
-  Xapian::MSet m1 = first.get_mset(request.offset, request.limit, kExactTotal);
+  Xapian::MSet m1 = first.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(limit), kExactTotal);
   resp.total_all_words = std::min<std::size_t>(m1.get_matches_estimated(), resp.total);
   add_hits(m1, true);
-
-  // Sections with only some of the words fill the page after those with all of them; the
-  // relaxed tier is ranked only when the page reaches it.
-  if (resp.hits.size() < request.limit) {
+  if (resp.hits.size() < limit) {
     Xapian::Enquire second(db);
-    second.set_query(relaxed_only);
-    const std::size_t skip = request.offset > resp.total_all_words ? request.offset - resp.total_all_words : 0;
-    const std::size_t want = request.limit - resp.hits.size();
-    add_hits(second.get_mset(skip, want), false);
+    second.set_query(tiers.relaxed_only);
+    const std::size_t skip = offset > resp.total_all_words ? offset - resp.total_all_words : 0;
+    const std::size_t want = limit - resp.hits.size();
+    add_hits(second.get_mset(static_cast<Xapian::doccount>(skip), static_cast<Xapian::doccount>(want)), false);
   }
   resp.relaxed = resp.total_all_words == 0 && resp.total > 0;
+}
 
+}  // namespace
+
+Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request) {
+  if (Status s = check_count("limit", request.limit, kSearchLimitRange); !s.ok()) return s;
+  if (Status s = check_count("offset", request.offset, kSearchOffsetRange); !s.ok()) return s;
+  auto parsed = parse_staff_query(analyzer, request.query);
+  if (!parsed.ok()) return parsed.status();
+  const StaffQuery& sq = parsed.value();
+  const Filters filters = merged_filters(request.filters, sq.filters);
+  auto filter = filter_query(filters);
+  if (!filter.ok()) return filter.status();
+  const Tiers tiers = tiers_of(sq, filter.value());
+
+  SearchResponse resp;
+  resp.query = request.query;
+  resp.terms = sq.terms;
+  if (Status s = count_facets(db, filters, tiers, resp); !s.ok()) return s;
+  fetch_page(db, tiers, static_cast<std::size_t>(request.offset), static_cast<std::size_t>(request.limit), resp);
   for (auto& h : resp.hits) h.snippet = make_snippet(analyzer, h.section.text, resp.terms);
   return resp;
 }

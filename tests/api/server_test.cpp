@@ -12,17 +12,19 @@
 #include <thread>
 #include <vector>
 
-#include "koe/api/config.hpp"
+#include "koe/api/settings.hpp"
 #include "koe/api/server.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
+#include "running_server.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using koe::test::RunningServer;
 using koe::test::TempDir;
 
 constexpr const char* kAllowedOrigin = "https://koe.example.jp";
@@ -36,8 +38,8 @@ const std::string kCp932Csv =
     "\x97\xe7\x95\x69\x82\xc9\x82\xc2\x82\xa2\x82\xc4\x0d\x0a\x32\x2c\x22\x8e\x73\x93\xb9\x82\xcc\x8c\x8a\x82\xf0"
     "\x92\xbc\x82\xb5\x82\xc4\x2c\x20\x91\x81\x82\xad\x22\x0d\x0a";
 
-koe::api::ServerConfig test_config(const fs::path& db) {
-  koe::api::ServerConfig c;
+koe::api::Settings test_config(const fs::path& db) {
+  koe::api::Settings c;
   c.host = "127.0.0.1";
   c.port = 0;
   c.db = db;
@@ -49,42 +51,6 @@ koe::api::ServerConfig test_config(const fs::path& db) {
   c.access_log = false;
   return c;
 }
-
-/// A koe server on its own thread; the destructor is the scope guard that stops and joins it.
-class RunningServer {
- public:
-  explicit RunningServer(koe::api::ServerConfig config) : server_(std::make_unique<koe::api::Server>(std::move(config))) {
-    port_ = server_->bind();
-    thread_ = std::thread([this] { server_->run(); });
-    // Ready once it answers at all (healthz is 503 until the index exists).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    for (;;) {
-      httplib::Client c("127.0.0.1", port_);
-      c.set_connection_timeout(0, 200000);
-      if (auto r = c.Get("/healthz")) break;
-      if (std::chrono::steady_clock::now() > deadline) FAIL("the server did not answer on port " << port_);
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  ~RunningServer() {
-    server_->stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  RunningServer(const RunningServer&) = delete;
-  RunningServer& operator=(const RunningServer&) = delete;
-
-  int port() const { return port_; }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(20, 0);
-    return c;
-  }
-
- private:
-  std::unique_ptr<koe::api::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
-};
 
 /// One server per test process over the shared index of the real corpus.
 RunningServer& shared_server() {
@@ -700,7 +666,7 @@ TEST_CASE("A configuration file with an unknown key names the file and the key",
   TempDir dir("koe-config");
   const auto file = dir / "koe.jsonc";
   koe::test::write_file(file, "{\n  // comments are allowed\n  \"port\": 9000,\n  \"colour\": \"blue\"\n}\n");
-  koe::api::ServerConfig c;
+  koe::api::Settings c;
   try {
     koe::api::apply_config_file(c, file);
     FAIL("expected an error for the unknown key");
@@ -719,7 +685,7 @@ TEST_CASE("A configuration file sets what it names and leaves the rest", "[api][
   TempDir dir("koe-config");
   const auto file = dir / "koe.jsonc";
   koe::test::write_file(file, R"({"port": 9000, "threads": 3, "cors_origins": ["https://a.example"], "access_log": false})");
-  koe::api::ServerConfig c;
+  koe::api::Settings c;
   koe::api::apply_config_file(c, file);
   CHECK(c.port == 9000);
   CHECK(c.threads == 3);
@@ -733,7 +699,7 @@ TEST_CASE("validate rejects a bad port, thread count or CORS origin", "[api][con
   auto has = [](const std::vector<std::string>& problems, const std::string& what) {
     return std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.find(what) != std::string::npos; });
   };
-  koe::api::ServerConfig good;
+  koe::api::Settings good;
   CHECK(koe::api::validate(good).empty());
 
   auto c = good;
@@ -765,7 +731,7 @@ TEST_CASE("Negative sizes are refused, not read as no limit at all", "[api][conf
   TempDir dir("koe-config");
   const auto file = dir / "koe.jsonc";
   koe::test::write_file(file, R"({"max_match_bytes": -1, "max_route_bytes": -1})");
-  koe::api::ServerConfig c;
+  koe::api::Settings c;
   bool refused = false;
   try {
     koe::api::apply_config_file(c, file);
@@ -775,7 +741,7 @@ TEST_CASE("Negative sizes are refused, not read as no limit at all", "[api][conf
   }
   CHECK(refused);
 
-  koe::api::ServerConfig env;
+  koe::api::Settings env;
   bool env_refused = false;
   try {
     koe::api::apply_environment(env, {{"KOE_MAX_MATCH_BYTES", "-1"}, {"KOE_MAX_ROUTE_BYTES", "-1"}});
@@ -790,7 +756,7 @@ TEST_CASE("The environment overrides the configuration file", "[api][config]") {
   TempDir dir("koe-config");
   const auto file = dir / "koe.jsonc";
   koe::test::write_file(file, R"({"port": 9000, "threads": 3, "db": "/srv/koe/db"})");
-  koe::api::ServerConfig c;
+  koe::api::Settings c;
   koe::api::apply_config_file(c, file);
   koe::api::apply_environment(c, {{"KOE_PORT", "9100"},
                                   {"KOE_CORS_ORIGINS", "https://a.example, https://b.example"},

@@ -55,7 +55,7 @@ koe::SectionRecord record_with(const std::string& text) {
   r.department = "市長公室";
   r.doc_id = "t";
   r.project_id = "t-1";
-  r.project = "テスト事業";
+  r.project_name = "テスト事業";
   r.division = "広聴課";
   r.kind = koe::SectionKind::issues;
   r.label = "課題";
@@ -253,13 +253,13 @@ TEST_CASE("Kana readings find kanji sections in an index of the real corpus", "[
     auto r = koe::search::search(koe::test::analyzer(), db, req);
     REQUIRE(r.ok());
     REQUIRE_FALSE(r.value().hits.empty());
-    CHECK(r.value().hits.front().section.project.value_or("") == c.project);
+    CHECK(r.value().hits.front().section.project_name.value_or("") == c.project);
   }
   koe::search::SearchRequest req;
   req.query = "ひしょ";
   auto r = koe::search::search(koe::test::analyzer(), db, req);
   REQUIRE(r.ok());
-  for (const auto& h : r.value().hits) CHECK(h.section.project.value_or("") == "秘書業務等");
+  for (const auto& h : r.value().hits) CHECK(h.section.project_name.value_or("") == "秘書業務等");
 }
 
 TEST_CASE("納税 alone finds the ふるさと納税 sections of the real corpus", "[analyzer][search]") {
@@ -269,7 +269,7 @@ TEST_CASE("納税 alone finds the ふるさと納税 sections of the real corpus
   REQUIRE(r.ok());
   CHECK(r.value().total_all_words >= 3);
   REQUIRE_FALSE(r.value().hits.empty());
-  for (const auto& h : r.value().hits) CHECK(h.section.project.value_or("") == "ふるさと納税");
+  for (const auto& h : r.value().hits) CHECK(h.section.project_name.value_or("") == "ふるさと納税");
 }
 
 TEST_CASE("A search for HP finds the section that says ホームページ", "[analyzer][search]") {

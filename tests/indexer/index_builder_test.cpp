@@ -8,7 +8,7 @@
 
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
-#include "koe/search/related.hpp"
+#include "koe/search/catalogue.hpp"
 #include "koe/search/searcher.hpp"
 #include "test_support.hpp"
 
@@ -136,8 +136,8 @@ TEST_CASE("Two fiscal years of the same department are separate documents", "[in
   for (const auto& h : r.value().hits) CHECK(h.section.fiscal_year == "2025");
   const auto projects = koe::search::list_projects(Xapian::Database(f.db.string()));
   REQUIRE(projects.size() == 18);
-  CHECK(projects.front().project_id.value_or("") == "2025-shichokoshitsu-1");
-  CHECK(projects.back().project_id.value_or("") == "2026-shichokoshitsu-9");
+  CHECK(projects.front().id == "2025-shichokoshitsu-1");
+  CHECK(projects.back().id == "2026-shichokoshitsu-9");
 }
 
 TEST_CASE("A removed document's sections disappear", "[index_builder]") {

@@ -53,12 +53,12 @@ TEST_CASE("Routing of koe's own labeled voices stays above its floors", "[qualit
     }
     ++in;
     if (m.out_of_scope) ++abstained_in;
-    const bool first = !m.matches.empty() && m.matches[0].project.project == v.primary;
+    const bool first = !m.matches.empty() && m.matches[0].project.name == v.primary;
     if (first) ++top1;
     else UNSCOPED_INFO("top-1 miss: " << v.id);
     for (std::size_t k = 0; k < m.matches.size() && k < 3; ++k)
-      if (m.matches[k].project.project == v.primary) ++within3;
-    const bool gold_first = !m.matches.empty() && std::find(v.gold.begin(), v.gold.end(), *m.matches[0].project.project) != v.gold.end();
+      if (m.matches[k].project.name == v.primary) ++within3;
+    const bool gold_first = !m.matches.empty() && std::find(v.gold.begin(), v.gold.end(), m.matches[0].project.name) != v.gold.end();
     if (!m.out_of_scope && gold_first) ++end_to_end;
   }
   const double top1_rate = double(top1) / double(in);

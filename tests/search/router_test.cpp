@@ -9,6 +9,8 @@
 
 #include "koe/indexer/error.hpp"
 #include "koe/search/csv.hpp"
+#include "koe/search/catalogue.hpp"
+#include "koe/search/limits.hpp"
 #include "koe/search/matcher.hpp"
 #include "koe/search/related.hpp"
 #include "koe/search/router.hpp"
@@ -18,7 +20,7 @@ namespace {
 
 namespace ks = koe::search;
 
-koe::Result<ks::MatchResponse> match(const std::string& text, std::size_t limit = 5) {
+koe::Result<ks::MatchResponse> match(const std::string& text, std::int64_t limit = 5) {
   return ks::match(koe::test::analyzer(), koe::test::shared_db(), {text, limit});
 }
 
@@ -31,14 +33,6 @@ const std::string kCp932Csv =
     "\x97\xe7\x95\x69\x82\xc9\x82\xc2\x82\xa2\x82\xc4\x0d\x0a\x32\x2c\x22\x8e\x73\x93\xb9\x82\xcc\x8c\x8a\x82\xf0"
     "\x92\xbc\x82\xb5\x82\xc4\x2c\x20\x91\x81\x82\xad\x22\x0d\x0a";
 
-std::vector<std::string> lines_of(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("A voice about ふるさと納税 is routed to 広報プロモーション課", "[match]") {
@@ -47,28 +41,27 @@ TEST_CASE("A voice about ふるさと納税 is routed to 広報プロモーシ�
   const auto& m = r.value();
   CHECK_FALSE(m.out_of_scope);
   REQUIRE_FALSE(m.matches.empty());
-  CHECK(m.matches[0].project.project.value_or("") == "ふるさと納税");
+  CHECK(m.matches[0].project.name == "ふるさと納税");
   CHECK(m.matches[0].project.division == "広報プロモーション課");
-  CHECK(m.matches[0].project.project_id.value_or("") == "2026-shichokoshitsu-7");
+  CHECK(m.matches[0].project.id == "2026-shichokoshitsu-7");
   CHECK(m.matches[0].confidence != "low");
   CHECK_FALSE(m.matches[0].sections.empty());
   for (const auto& s : m.matches[0].sections) CHECK(s.snippet.find("<mark>") != std::string::npos);
-  const auto j = m.to_json();
-  CHECK(j["route"]["division"] == "広報プロモーション課");
-  CHECK(j["out_of_scope"] == false);
+  REQUIRE(m.route() != nullptr);
+  CHECK(m.route()->project.division == "広報プロモーション課");
 }
 
 TEST_CASE("A pothole voice is out of scope", "[match]") {
   const auto r = match("市道の穴を直して");
   REQUIRE(r.ok());
   CHECK(r.value().out_of_scope);
-  CHECK(r.value().to_json()["route"].is_null());
+  CHECK(r.value().route() == nullptr);
 }
 
 TEST_CASE("Match refuses a limit out of range and a voice with nothing to match", "[match][errors]") {
   CHECK(match("ふるさと納税", 0).status().http_status == 400);
-  CHECK(match("ふるさと納税", ks::kMaxMatchLimit + 1).status().http_status == 400);
-  CHECK(match("ふるさと納税", ks::kMaxMatchLimit).ok());
+  CHECK(match("ふるさと納税", ks::kMatchLimitRange.max + 1).status().http_status == 400);
+  CHECK(match("ふるさと納税", ks::kMatchLimitRange.max).ok());
   CHECK(match("の、は。").status().http_status == 400);
   CHECK(match("\xff\xfe").status().http_status == 400);
   ks::MatchOptions small;
@@ -90,28 +83,27 @@ TEST_CASE("Related projects of ふるさと納税 are other projects", "[related
   CHECK(related.size() <= 5);
   std::vector<std::string> seen;
   for (const auto& rp : related) {
-    REQUIRE(rp.project.project_id);
-    INFO(*rp.project.project_id);
-    CHECK(*rp.project.project_id != "2026-shichokoshitsu-7");
-    CHECK(rp.project.kind == koe::SectionKind::title);
+    INFO(rp.project.id);
+    CHECK(rp.project.id != "2026-shichokoshitsu-7");
+    CHECK_FALSE(rp.project.name.empty());
     CHECK(rp.score > 0);
     CHECK_FALSE(rp.terms.empty());
     for (const auto& t : rp.terms) {
       INFO("shared term «" << t << "»");
       CHECK_FALSE((t[0] >= 'A' && t[0] <= 'Z'));  // words, not prefixed index terms such as XLproject
     }
-    CHECK(std::find(seen.begin(), seen.end(), *rp.project.project_id) == seen.end());
-    seen.push_back(*rp.project.project_id);
+    CHECK(std::find(seen.begin(), seen.end(), rp.project.id) == seen.end());
+    seen.push_back(rp.project.id);
   }
   for (std::size_t k = 1; k < related.size(); ++k) CHECK(related[k - 1].score >= related[k].score);
   // The other シティプロモーション project shares the most with it.
-  CHECK(related[0].project.project.value_or("") == "都市の魅力の創造・発信");
+  CHECK(related[0].project.name == "都市の魅力の創造・発信");
 }
 
 TEST_CASE("Related projects of an unknown id is a 404", "[related][errors]") {
   const auto r = ks::related_projects(koe::test::analyzer(), koe::test::shared_db(), "2026-shichokoshitsu-99");
   CHECK(r.status().http_status == 404);
-  CHECK(ks::project_sections(koe::test::shared_db(), "nope").status().http_status == 404);
+  CHECK(ks::project_detail(koe::test::shared_db(), "nope").status().http_status == 404);
 }
 
 TEST_CASE("The project catalogue lists the nine projects in order", "[related]") {
@@ -119,17 +111,19 @@ TEST_CASE("The project catalogue lists the nine projects in order", "[related]")
   REQUIRE(projects.size() == 9);
   for (std::size_t k = 0; k < projects.size(); ++k) {
     CHECK(projects[k].number == static_cast<int>(k + 1));
-    CHECK(projects[k].project_id.value_or("") == "2026-shichokoshitsu-" + std::to_string(k + 1));
+    CHECK(projects[k].id == "2026-shichokoshitsu-" + std::to_string(k + 1));
   }
-  const auto sections = ks::project_sections(koe::test::shared_db(), "2026-shichokoshitsu-9");
-  REQUIRE(sections.ok());
-  REQUIRE(sections.value().size() == 9);
-  CHECK(sections.value().front().kind == koe::SectionKind::title);
-  CHECK(sections.value().back().kind == koe::SectionKind::activities);
-  const auto j = ks::project_detail_json(sections.value());
-  CHECK(j["name"] == "市民参加の推進");
-  CHECK(j["division"] == "広聴課");
-  CHECK(j["sections"].size() == 9);
+  const auto detail = ks::project_detail(koe::test::shared_db(), "2026-shichokoshitsu-9");
+  REQUIRE(detail.ok());
+  const auto& sections = detail.value().sections;
+  REQUIRE(sections.size() == 9);
+  CHECK(sections.front().kind == koe::SectionKind::title);
+  CHECK(sections.back().kind == koe::SectionKind::activities);
+  CHECK(detail.value().project.name == "市民参加の推進");
+  CHECK(detail.value().project.division == "広聴課");
+  const auto divisions = ks::list_divisions(koe::test::shared_db());
+  REQUIRE_FALSE(divisions.empty());
+  for (const auto& d : divisions) CHECK(d.department == "市長公室");
 }
 
 TEST_CASE("The CSV reader handles quotes, commas and newlines in fields", "[csv]") {
@@ -224,88 +218,4 @@ TEST_CASE("read_voices reads JSON Lines and reports a bad line with its number",
   REQUIRE(batch.errors.size() == 2);
   CHECK_THAT(batch.errors[0], Catch::StartsWith("line 3:"));
   CHECK_THAT(batch.errors[1], Catch::StartsWith("line 5:"));
-}
-
-TEST_CASE("route_file writes CSV with a UTF-8 BOM and a header", "[router]") {
-  koe::test::TempDir dir("koe-route");
-  koe::test::write_file(dir / "in.csv", kCp932Csv);
-  ks::RouteFileOptions o;
-  o.in = dir / "in.csv";
-  o.out = dir / "out.csv";
-  const auto s = ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o);
-  CHECK(s.voices == 2);
-  CHECK(s.routed == 1);
-  CHECK(s.out_of_scope == 1);
-  CHECK(s.skipped == 0);
-  CHECK(s.encoding == "cp932");
-  const std::string out = koe::test::read_file(o.out);
-  REQUIRE(out.starts_with(kBom + ks::routing_csv_header()));
-  CHECK(ks::routing_csv_header().starts_with("id,text,"));
-  const auto rows = ks::parse_csv(out.substr(kBom.size()));
-  CHECK(rows.errors.empty());
-  REQUIRE(rows.records.size() == 3);
-  CHECK(rows.records[1].fields[0] == "1");
-  CHECK(rows.records[1].fields[2] == "false");
-  CHECK(rows.records[1].fields[3] == "2026-shichokoshitsu-7");
-  CHECK(rows.records[1].fields[5] == "広報プロモーション課");
-  CHECK(rows.records[2].fields[1] == "市道の穴を直して, 早く");
-  CHECK(rows.records[2].fields[2] == "true");
-  CHECK_FALSE(std::filesystem::exists(dir / "out.csv.part"));
-}
-
-TEST_CASE("Routed CSV never lets a citizen's text start an Excel formula", "[router][csv]") {
-  // The output is meant to be opened in Excel; a voice starting with = + or @ would run as a
-  // formula there (CSV injection), so such cells must not start with those characters.
-  const auto m = match("市道の穴を直して");
-  REQUIRE(m.ok());
-  for (const char* text : {"=HYPERLINK(\"http://example.com\",\"詳細\")", "+1+2", "@SUM(A1:A2)"}) {
-    INFO(text);
-    const auto row = ks::routing_csv_row({"=1+1", text, 2}, m.value());
-    const auto fields = ks::parse_csv(row).records.at(0).fields;
-    REQUIRE(fields.size() >= 2);
-    for (std::size_t k = 0; k < 2; ++k) {
-      INFO("field " << k << ": " << fields[k]);
-      REQUIRE_FALSE(fields[k].empty());
-      CHECK(std::string("=+@").find(fields[k][0]) == std::string::npos);
-    }
-  }
-}
-
-TEST_CASE("route_file turns JSON Lines into JSON Lines", "[router]") {
-  koe::test::TempDir dir("koe-route");
-  koe::test::write_file(dir / "in.jsonl",
-                        "{\"id\":\"v1\",\"text\":\"ふるさと納税の返礼品を増やして\"}\n{\"id\":\"v2\",\"text\":\"市道の穴を直して\"}\nnot json\n");
-  ks::RouteFileOptions o;
-  o.in = dir / "in.jsonl";
-  o.out = dir / "out.jsonl";
-  const auto s = ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o);
-  CHECK(s.voices == 2);
-  CHECK(s.skipped == 1);
-  REQUIRE(s.errors.size() == 1);
-  CHECK_THAT(s.errors[0], Catch::Contains("in.jsonl:3:"));
-  const auto lines = lines_of(koe::test::read_file(o.out));
-  REQUIRE(lines.size() == 2);
-  const auto first = nlohmann::json::parse(lines[0]);
-  const auto second = nlohmann::json::parse(lines[1]);
-  CHECK(first["id"] == "v1");
-  CHECK(first["out_of_scope"] == false);
-  CHECK(first["division"] == "広報プロモーション課");
-  CHECK(first["project_id"] == "2026-shichokoshitsu-7");
-  CHECK(second["id"] == "v2");
-  CHECK(second["out_of_scope"] == true);
-  CHECK(second["project_id"].is_null());
-}
-
-TEST_CASE("route_file names the input it cannot open", "[router][errors]") {
-  koe::test::TempDir dir("koe-route");
-  ks::RouteFileOptions o;
-  o.in = dir / "missing.csv";
-  o.out = dir / "out.csv";
-  CHECK_THROWS_WITH(ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o), Catch::Contains("missing.csv"));
-
-  koe::test::write_file(dir / "in.csv", "id,text\n1,ふるさと納税\n");
-  o.in = dir / "in.csv";
-  o.out = dir / "no-such-dir" / "out.csv";
-  CHECK_THROWS_WITH(ks::route_file(koe::test::analyzer(), koe::test::shared_db(), o), Catch::Contains("out.csv"));
-  CHECK_FALSE(std::filesystem::exists(dir / "no-such-dir"));
 }

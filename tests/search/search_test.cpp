@@ -8,24 +8,27 @@
 
 #include "koe/indexer/index_builder.hpp"
 #include "koe/search/highlighter.hpp"
+#include "koe/search/limits.hpp"
 #include "koe/search/searcher.hpp"
+#include "koe/wire/json.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 namespace ks = koe::search;
+constexpr std::size_t kMaxLimit = ks::kSearchLimitRange.max;
 
-koe::Result<ks::SearchResponse> run(const std::string& query, std::size_t limit = ks::kMaxLimit, std::size_t offset = 0,
+koe::Result<ks::SearchResponse> run(const std::string& query, std::size_t limit = kMaxLimit, std::size_t offset = 0,
                                     ks::Filters filters = {}) {
   ks::SearchRequest req;
   req.query = query;
-  req.limit = limit;
-  req.offset = offset;
+  req.limit = static_cast<std::int64_t>(limit);
+  req.offset = static_cast<std::int64_t>(offset);
   req.filters = std::move(filters);
   return ks::search(koe::test::analyzer(), koe::test::shared_db(), req);
 }
 
-ks::SearchResponse ok(const std::string& query, std::size_t limit = ks::kMaxLimit, std::size_t offset = 0,
+ks::SearchResponse ok(const std::string& query, std::size_t limit = kMaxLimit, std::size_t offset = 0,
                       ks::Filters filters = {}) {
   auto r = run(query, limit, offset, std::move(filters));
   INFO("query «" << query << "»: " << r.status().message);
@@ -63,7 +66,7 @@ TEST_CASE("Sections holding every word rank before sections holding some of them
     const bool both = contains(h.section.text, "返礼品") && contains(h.section.text, "桑都ペイ");
     CHECK(h.all_words == (k < 2));
     CHECK(both == h.all_words);
-    CHECK(h.section.project.value_or("") == "ふるさと納税");
+    CHECK(h.section.project_name.value_or("") == "ふるさと納税");
   }
 }
 
@@ -206,7 +209,7 @@ TEST_CASE("Filters in the query narrow the results", "[search][filters]") {
     ks::Filters f;
     f.kinds = {"activities"};
     f.divisions = {"秘書課"};
-    const auto r = ok("交流", ks::kMaxLimit, 0, f);
+    const auto r = ok("交流", kMaxLimit, 0, f);
     REQUIRE(r.total == 1);
     CHECK(r.hits[0].section.id == "2026-shichokoshitsu-4-activities");
   }
@@ -219,7 +222,7 @@ TEST_CASE("Department sections are searchable and belong to no project", "[searc
   REQUIRE(it != r.hits.end());
   CHECK_FALSE(it->section.project_id.has_value());
   CHECK(it->section.department == "市長公室");
-  const auto j = r.to_json()["results"][it - r.hits.begin()];
+  const auto j = koe::wire::search_json(r)["results"][it - r.hits.begin()];
   CHECK(j["project"].is_null());
   CHECK(j["department"] == "市長公室");
   CHECK(j["section"]["kind"] == "vision");
@@ -231,7 +234,7 @@ TEST_CASE("Department sections are searchable and belong to no project", "[searc
 TEST_CASE("A question in plain Japanese finds the project it is about", "[search]") {
   const auto r = ok("人流データを使っている事業は？", 10);
   REQUIRE_FALSE(r.hits.empty());
-  CHECK(r.hits.front().section.project.value_or("") == "政策立案機能の充実");
+  CHECK(r.hits.front().section.project_name.value_or("") == "政策立案機能の充実");
 }
 
 TEST_CASE("Snippets are HTML-escaped with <mark> around matched words", "[search][snippets]") {
@@ -244,7 +247,8 @@ TEST_CASE("Snippets are HTML-escaped with <mark> around matched words", "[search
   const auto script = run("<script>alert(1)</script> 返礼品");
   REQUIRE(script.ok());
   for (const auto& h : script.value().hits) check_snippet_is_safe(h.snippet);
-  for (const auto& h : script.value().to_json()["results"]) check_snippet_is_safe(h["snippet"].get<std::string>());
+  const auto results = koe::wire::search_json(script.value())["results"];
+  for (const auto& h : results) check_snippet_is_safe(h["snippet"].get<std::string>());
 }
 
 TEST_CASE("Snippets mark only what matched, not the loose parts of a synonym phrase", "[search][snippets]") {
@@ -282,7 +286,7 @@ TEST_CASE("A long section's snippet is cut around its matches", "[search][snippe
 
 TEST_CASE("Facet counts agree with the results", "[search][facets]") {
   const auto r = ok("市民");
-  REQUIRE(r.total <= ks::kMaxLimit);
+  REQUIRE(r.total <= kMaxLimit);
   REQUIRE(r.hits.size() == r.total);
   std::map<std::string, std::size_t> divisions, kinds, projects;
   for (const auto& h : r.hits) {
@@ -341,17 +345,17 @@ TEST_CASE("Paging through hundreds of results gives each section once and a stea
     INFO("query «" << q << "»");
     std::vector<std::string> seen;
     std::size_t first_total = 0, last_total = 0;
-    for (std::size_t offset = 0; offset < 2000; offset += ks::kMaxLimit) {
+    for (std::size_t offset = 0; offset < 2000; offset += kMaxLimit) {
       ks::SearchRequest req;
       req.query = q;
-      req.limit = ks::kMaxLimit;
+      req.limit = static_cast<std::int64_t>(kMaxLimit);
       req.offset = offset;
       auto r = ks::search(koe::test::analyzer(), db, req);
       REQUIRE(r.ok());
       if (offset == 0) first_total = r.value().total;
       last_total = r.value().total;
       for (const auto& h : r.value().hits) seen.push_back(h.section.id);
-      if (r.value().hits.size() < ks::kMaxLimit) break;
+      if (r.value().hits.size() < kMaxLimit) break;
     }
     CHECK(last_total == first_total);
     CHECK(seen.size() == last_total);
@@ -379,12 +383,12 @@ TEST_CASE("An unknown section kind, a bad 施策 or a bad limit is a 400", "[sea
   CHECK(run("市民", 10, 0, f).status().http_status == 400);
   CHECK(run("市民 施策:五").status().http_status == 400);
   CHECK(run("市民", 0).status().http_status == 400);
-  CHECK(run("市民", ks::kMaxLimit + 1).status().http_status == 400);
+  CHECK(run("市民", kMaxLimit + 1).status().http_status == 400);
   CHECK(run("市民\xff").status().http_status == 400);
 }
 
 TEST_CASE("The search JSON has the fields the API documents", "[search][json]") {
-  const auto j = ok("返礼品", 2).to_json();
+  const auto j = koe::wire::search_json(ok("返礼品", 2));
   CHECK(j["query"] == "返礼品");
   CHECK(j["total"].get<std::size_t>() == 5);
   REQUIRE(j["results"].size() == 2);

@@ -4,14 +4,14 @@
 
 #include <memory>
 
-#include "koe/api/config.hpp"
+#include "koe/api/settings.hpp"
 
 namespace koe::api {
 
 class Server {
  public:
-  /// Loads the analyzer and registers every route. Throws Error on a bad configuration.
-  explicit Server(ServerConfig config);
+  /// Loads the analyzer and builds the route table. Throws Error on invalid settings.
+  explicit Server(Settings settings);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -21,7 +21,7 @@ class Server {
   /// Serves until stop(); in-flight requests finish before it returns.
   void run();
   void stop();
-  const ServerConfig& config() const;
+  const Settings& settings() const;
 
  private:
   struct Impl;
@@ -30,6 +30,6 @@ class Server {
 
 /// `koe serve`: binds, serves, and on SIGTERM or SIGINT drains in-flight requests and
 /// returns 0.
-int serve_until_signalled(const ServerConfig& config);
+int serve_until_signalled(const Settings& settings);
 
 }  // namespace koe::api

@@ -26,7 +26,7 @@ std::string_view term_kind_name(TermKind kind);
 struct Term {
   std::string text;  ///< canonical form (variants folded: 寄付 → 寄附), without index prefix
   TermKind kind = TermKind::word;
-  std::uint32_t position = 0;  ///< token position; a compound shares its first part's
+  std::uint32_t position = 0;  ///< token position (phrase search); a compound shares its first part's
   std::size_t begin = 0;       ///< byte range in the ORIGINAL text
   std::size_t end = 0;
   int group = 0;       ///< a compound, its parts, readings and bigrams share a group
@@ -34,7 +34,7 @@ struct Term {
   bool affix = false;  ///< a prefix, suffix or number: searchable only inside its compound
   bool stop = false;   ///< in stopwords.txt: indexed, but dropped from queries
   std::string reading;
-  std::string pos;  ///< part of speech, e.g. 名詞,固有名詞
+  std::string part_of_speech;  ///< e.g. 名詞,固有名詞
 };
 
 struct Analysis {

@@ -19,7 +19,7 @@ struct SectionRecord {
   std::string fiscal_year;
   std::string source;
   std::optional<std::string> project_id;  ///< absent for department sections
-  std::optional<std::string> project;     ///< 事業名
+  std::optional<std::string> project_name;  ///< 事業名 (stored as "project")
   std::string division;
   int number = 0;
   std::string policy, sub_policy, sub_policy_name;

@@ -5,19 +5,19 @@
 
 #include <xapian.h>
 
-#include <nlohmann/json.hpp>
-#include <optional>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "koe/indexer/analyzer.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/section_record.hpp"
+#include "koe/search/catalogue.hpp"
 
 namespace koe::search {
 
-/// The calibrated constants of the routing rule (README.md, "How koe decides"). Scores and
-/// evidence are divided by ln(1 + sections in the index), the scale of an idf, so the
+/// The calibrated constants of the routing rule (README.md, "How koe routes a voice"). Scores
+/// and evidence are divided by ln(1 + sections in the index), the scale of an idf, so the
 /// thresholds keep their meaning as the corpus grows.
 struct MatchOptions {
   std::size_t sections_considered = 100;  ///< best sections aggregated into projects
@@ -35,7 +35,7 @@ struct MatchOptions {
 
 struct MatchRequest {
   std::string text;
-  std::size_t limit = 5;
+  std::int64_t limit = 5;  ///< projects returned, within kMatchLimitRange
 };
 
 struct MatchedSection {
@@ -45,24 +45,26 @@ struct MatchedSection {
 };
 
 struct ProjectMatch {
-  SectionRecord project;  ///< the project's title section, for id, name, 課, department
+  ProjectSummary project;
   double score = 0;
-  double strength = 0;  ///< score / ln(1 + N)
-  double evidence = 0;  ///< summed idf of the voice's nouns found here / ln(1 + N)
+  double strength = 0;     ///< score / ln(1 + N)
+  double evidence = 0;     ///< summed idf of the voice's nouns found here / ln(1 + N)
   std::string confidence;  ///< high, medium, low
   std::vector<MatchedSection> sections;
-  std::vector<std::string> terms;  ///< voice words found in the project
+  std::vector<std::string> terms;  ///< voice words found in the project, rarest first
 };
 
 struct MatchResponse {
   bool out_of_scope = true;
   std::vector<ProjectMatch> matches;
   std::size_t content_terms = 0;
-  nlohmann::json to_json() const;
+
+  /// The best project when the voice is in scope, else nullptr: where the voice goes.
+  const ProjectMatch* route() const { return out_of_scope || matches.empty() ? nullptr : &matches.front(); }
 };
 
-constexpr std::size_t kMaxMatchLimit = 50;
-
+/// Routes one voice. Status 400 `limit_out_of_range`, `empty_text`, `invalid_utf8` or
+/// `bad_request` (nothing to match), 413 `payload_too_large` over options.max_text_bytes.
 Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db, const MatchRequest& request,
                             const MatchOptions& options = {});
 

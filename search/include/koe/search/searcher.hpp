@@ -5,7 +5,7 @@
 
 #include <xapian.h>
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,8 +19,8 @@ namespace koe::search {
 struct SearchRequest {
   std::string query;
   Filters filters;  ///< added to the filters written in the query
-  std::size_t limit = 10;
-  std::size_t offset = 0;
+  std::int64_t limit = 10;  ///< within kSearchLimitRange
+  std::int64_t offset = 0;  ///< within kSearchOffsetRange
 };
 
 struct SearchHit {
@@ -44,11 +44,8 @@ struct SearchResponse {
   std::vector<SearchHit> hits;
   std::vector<FacetCount> division_facet, kind_facet, project_facet;
   QueryTerms terms;
-
-  nlohmann::json to_json() const;
 };
 
-constexpr std::size_t kMaxLimit = 100;
 /// Values listed per facet, most frequent first.
 constexpr unsigned kFacetValues = 30;
 /// Facets and `total` count at most this many matching sections (exact below it).
@@ -57,10 +54,8 @@ constexpr unsigned kFacetSample = 5000;
 /// user actually does stays well inside it).
 constexpr unsigned kExactTotal = 2000;
 
-/// Runs a staff search; Status 400 for a query with nothing searchable or a bad filter.
+/// Runs a staff search. Status 400: `empty_query`, `invalid_utf8`, `limit_out_of_range`,
+/// `offset_out_of_range`, `bad_request` (nothing searchable, a bad filter value).
 Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request);
-
-/// Project-level summary of a section record (id, name, division, department).
-nlohmann::json project_json(const SectionRecord& r);
 
 }  // namespace koe::search
