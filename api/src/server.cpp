@@ -25,6 +25,9 @@ namespace {
 
 using Json = nlohmann::json;
 
+/// Paths under it are the API: CORS applies, and OPTIONS is a preflight.
+constexpr std::string_view kApiPrefix = "/api/";
+
 std::string new_request_id() {
   static std::atomic<std::uint64_t> counter{0};
   static const std::uint32_t prefix = std::random_device{}();
@@ -69,7 +72,7 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
   const RouteTable::Found found = routes.find(req.method, req.path);
   const std::string route = found.route ? std::string(found.route->path) : "other";
   try {
-    if (req.method == "OPTIONS" && req.path.starts_with("/api/")) {
+    if (req.method == "OPTIONS" && req.path.starts_with(kApiPrefix)) {
       res.status = 204;  // a CORS preflight; the headers below say what is allowed
     } else if (!found.route && !found.allowed.empty()) {
       std::string allow;
@@ -102,7 +105,7 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
 
 void Server::Impl::add_cors_headers(const http::Request& req, http::Response& res) const {
   const std::string origin = req.header("Origin");
-  if (origin.empty() || !req.path.starts_with("/api/")) return;
+  if (origin.empty() || !req.path.starts_with(kApiPrefix)) return;
   for (const auto& allowed : settings.cors_origins) {
     if (allowed == "*" || allowed == origin) {
       res.set_header("Access-Control-Allow-Origin", allowed == "*" ? "*" : origin);

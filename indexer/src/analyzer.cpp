@@ -113,27 +113,119 @@ std::string Analyzer::canonical(const std::string& term) const {
   return it == lexicon_.canonical.end() ? term : it->second;
 }
 
-Analysis Analyzer::analyze(std::string_view text) const {
-  if (auto bad = utf8::find_invalid(text))
-    throw Error("invalid UTF-8 at byte offset " + std::to_string(*bad));
-  Analysis a;
-  a.normalized = normalizer_.normalize(text);
-  const auto tokens = tokenizer_->tokenize(a.normalized.text);
-  a.positions = static_cast<std::uint32_t>(tokens.size());
+namespace {
 
-  int group = 0;
-  auto make = [&](const MecabToken& t, std::uint32_t pos, TermKind kind, std::string term_text) {
+/// The term rules over one text's tokens: content words in base form, runs of nouns as a
+/// compound and its parts, katakana readings, bigrams of unknown words.
+class TermRules {
+ public:
+  TermRules(const Analyzer& analyzer, const std::vector<MecabToken>& tokens, Analysis& out)
+      : analyzer_(analyzer), tokens_(tokens), out_(out) {}
+
+  void run() {
+    std::size_t i = 0;
+    while (i < tokens_.size()) {
+      const auto cls = classify(tokens_[i]);
+      if (cls == TokenClass::skip) {
+        ++i;
+      } else if (cls == TokenClass::verb) {
+        add_verb(i);
+        ++i;
+      } else {
+        const std::size_t end = noun_run_end(i);
+        add_noun_run(i, end);
+        i = end;
+      }
+    }
+  }
+
+ private:
+  Term make(const MecabToken& t, std::uint32_t position, TermKind kind, std::string text) const {
     Term term;
-    term.text = std::move(term_text);
+    term.text = std::move(text);
     term.kind = kind;
-    term.position = pos;
-    std::tie(term.begin, term.end) = a.normalized.to_original(t.begin, t.end);
-    term.group = group;
+    term.position = position;
+    std::tie(term.begin, term.end) = out_.normalized.to_original(t.begin, t.end);
+    term.group = group_;
     term.part_of_speech = t.pos1 + (t.pos2.empty() || t.pos2 == "*" ? "" : "," + t.pos2);
-    term.stop = lexicon_.stopwords.count(term.text) > 0;
+    term.stop = analyzer_.lexicon().stopwords.count(term.text) > 0;
     return term;
-  };
-  auto add_bigrams = [&](const MecabToken& t, std::uint32_t pos) {
+  }
+
+  void add_verb(std::size_t i) {
+    const auto& t = tokens_[i];
+    Term w = make(t, static_cast<std::uint32_t>(i), TermKind::word, analyzer_.canonical(t.base));
+    w.reading = reading_of(t);
+    out_.terms.push_back(w);
+    ++group_;
+  }
+
+  /// One past the last token of the run of adjacent nouns, prefixes and suffixes from `i`.
+  std::size_t noun_run_end(std::size_t i) const {
+    std::size_t j = i + 1;
+    while (j < tokens_.size() && tokens_[j].begin == tokens_[j - 1].end) {
+      const auto c = classify(tokens_[j]);
+      if (c != TokenClass::content && c != TokenClass::affix) break;
+      if (tokens_[j].pos1 == "接頭詞") break;  // a prefix starts the next compound
+      ++j;
+    }
+    return j;
+  }
+
+  /// Tokens [i, j) as words (parts of a compound when there are two or more and one is a
+  /// content word), their readings and bigrams, and the compound with its reading.
+  void add_noun_run(std::size_t i, std::size_t j) {
+    bool any_content = false;
+    for (std::size_t k = i; k < j; ++k) any_content |= classify(tokens_[k]) == TokenClass::content;
+    const bool compound = j - i >= 2 && any_content;
+    std::string compound_text, compound_reading;
+    bool reading_complete = true;
+    const std::size_t first_term = out_.terms.size();
+    for (std::size_t k = i; k < j; ++k) {
+      const auto& t = tokens_[k];
+      Term w = make(t, static_cast<std::uint32_t>(k), TermKind::word, analyzer_.canonical(t.base));
+      w.part = compound;
+      w.affix = classify(t) == TokenClass::affix;
+      w.reading = reading_of(t);
+      compound_text += w.text;
+      if (w.reading.empty()) reading_complete = false;
+      compound_reading += w.reading;
+      out_.terms.push_back(w);
+      if (!w.affix && !w.reading.empty()) {
+        Term r = make(t, static_cast<std::uint32_t>(k), TermKind::reading, w.reading);
+        r.stop = w.stop;
+        out_.terms.push_back(std::move(r));
+      }
+      add_bigrams(t, static_cast<std::uint32_t>(k));
+    }
+    if (compound) insert_compound(i, j, first_term, compound_text, reading_complete ? compound_reading : "");
+    ++group_;
+  }
+
+  /// The compound of tokens [i, j) and its reading, before its parts (at `first_term`).
+  void insert_compound(std::size_t i, std::size_t j, std::size_t first_term, const std::string& text,
+                       const std::string& reading) {
+    Term c;
+    c.text = analyzer_.canonical(text);
+    c.kind = TermKind::compound;
+    c.position = static_cast<std::uint32_t>(i);
+    std::tie(c.begin, c.end) = out_.normalized.to_original(tokens_[i].begin, tokens_[j - 1].end);
+    c.group = group_;
+    c.part_of_speech = "名詞,複合";
+    c.stop = analyzer_.lexicon().stopwords.count(c.text) > 0;
+    c.reading = reading;
+    out_.terms.insert(out_.terms.begin() + static_cast<long>(first_term), c);
+    if (!reading.empty()) {
+      Term r = c;
+      r.kind = TermKind::reading;
+      r.text = reading;
+      out_.terms.insert(out_.terms.begin() + static_cast<long>(first_term) + 1, std::move(r));
+    }
+  }
+
+  /// Character bigrams of an unknown word of three characters or more (not ASCII), so that a
+  /// word MeCab does not know is still found by its pieces.
+  void add_bigrams(const MecabToken& t, std::uint32_t position) {
     if (!t.unknown || !has_non_ascii(t.surface) || utf8::length(t.surface) < 3) return;
     std::vector<std::size_t> starts;
     for (std::size_t i = 0; i < t.surface.size();) {
@@ -142,81 +234,30 @@ Analysis Analyzer::analyze(std::string_view text) const {
     }
     starts.push_back(t.surface.size());
     for (std::size_t k = 0; k + 2 < starts.size(); ++k) {
-      Term b = make(t, pos, TermKind::bigram, std::string(t.surface.substr(starts[k], starts[k + 2] - starts[k])));
-      std::tie(b.begin, b.end) = a.normalized.to_original(t.begin + starts[k], t.begin + starts[k + 2]);
+      Term b = make(t, position, TermKind::bigram, std::string(t.surface.substr(starts[k], starts[k + 2] - starts[k])));
+      std::tie(b.begin, b.end) = out_.normalized.to_original(t.begin + starts[k], t.begin + starts[k + 2]);
       b.stop = false;
-      a.terms.push_back(std::move(b));
+      out_.terms.push_back(std::move(b));
     }
-  };
-
-  std::size_t i = 0;
-  while (i < tokens.size()) {
-    const auto cls = classify(tokens[i]);
-    if (cls == TokenClass::skip) {
-      ++i;
-      continue;
-    }
-    if (cls == TokenClass::verb) {
-      const auto& t = tokens[i];
-      Term w = make(t, static_cast<std::uint32_t>(i), TermKind::word, canonical(t.base));
-      w.reading = reading_of(t);
-      a.terms.push_back(w);
-      ++group;
-      ++i;
-      continue;
-    }
-    // A run of adjacent nouns, prefixes and suffixes forms a compound.
-    std::size_t j = i + 1;
-    while (j < tokens.size() && tokens[j].begin == tokens[j - 1].end) {
-      const auto c = classify(tokens[j]);
-      if (c != TokenClass::content && c != TokenClass::affix) break;
-      if (tokens[j].pos1 == "接頭詞" && j > i) break;  // a prefix starts the next compound
-      ++j;
-    }
-    bool any_content = false;
-    for (std::size_t k = i; k < j; ++k) any_content |= classify(tokens[k]) == TokenClass::content;
-    const bool compound = j - i >= 2 && any_content;
-    std::string compound_text, compound_reading;
-    bool reading_complete = true;
-    const std::size_t first_term = a.terms.size();
-    for (std::size_t k = i; k < j; ++k) {
-      const auto& t = tokens[k];
-      Term w = make(t, static_cast<std::uint32_t>(k), TermKind::word, canonical(t.base));
-      w.part = compound;
-      w.affix = classify(t) == TokenClass::affix;
-      w.reading = reading_of(t);
-      compound_text += w.text;
-      if (w.reading.empty()) reading_complete = false;
-      compound_reading += w.reading;
-      a.terms.push_back(w);
-      if (!w.affix && !w.reading.empty()) {
-        Term r = make(t, static_cast<std::uint32_t>(k), TermKind::reading, w.reading);
-        r.stop = w.stop;
-        a.terms.push_back(std::move(r));
-      }
-      add_bigrams(t, static_cast<std::uint32_t>(k));
-    }
-    if (compound) {
-      Term c;
-      c.text = canonical(compound_text);
-      c.kind = TermKind::compound;
-      c.position = static_cast<std::uint32_t>(i);
-      std::tie(c.begin, c.end) = a.normalized.to_original(tokens[i].begin, tokens[j - 1].end);
-      c.group = group;
-      c.part_of_speech = "名詞,複合";
-      c.stop = lexicon_.stopwords.count(c.text) > 0;
-      if (reading_complete) c.reading = compound_reading;
-      a.terms.insert(a.terms.begin() + static_cast<long>(first_term), c);
-      if (reading_complete && !compound_reading.empty()) {
-        Term r = c;
-        r.kind = TermKind::reading;
-        r.text = compound_reading;
-        a.terms.insert(a.terms.begin() + static_cast<long>(first_term) + 1, std::move(r));
-      }
-    }
-    ++group;
-    i = j;
   }
+
+  const Analyzer& analyzer_;
+  const std::vector<MecabToken>& tokens_;
+  Analysis& out_;
+  int group_ = 0;  ///< a compound, its parts, readings and bigrams share one
+};
+
+}  // namespace
+
+Analysis Analyzer::analyze(std::string_view text) const {
+  // Callers validate what they were given (with the file and line, or a request's Status);
+  // this guards the byte-offset arithmetic below.
+  if (auto bad = utf8::find_invalid(text)) throw Error("invalid UTF-8 at byte offset " + std::to_string(*bad));
+  Analysis a;
+  a.normalized = normalizer_.normalize(text);
+  const auto tokens = tokenizer_->tokenize(a.normalized.text);
+  a.positions = static_cast<std::uint32_t>(tokens.size());
+  TermRules(*this, tokens, a).run();
   return a;
 }
 

@@ -190,94 +190,115 @@ class AnalysisPipeline {
 
 }  // namespace
 
-IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress) {
-  const auto started = std::chrono::steady_clock::now();
-  IndexSummary summary;
+namespace {
 
-  const auto files = find_plan_files(options.corpus);
-  struct Loaded {
-    ParsedDocument doc;
-    std::string fingerprint;
-  };
-  std::vector<Loaded> loaded;
-  std::set<std::string> seen_ids, failed_ids;
-  for (const auto& file : files) {
+/// A plan document read and parsed, with the fingerprint of its bytes.
+struct LoadedDocument {
+  ParsedDocument doc;
+  std::string fingerprint;
+};
+
+struct LoadedCorpus {
+  std::vector<LoadedDocument> documents;
+  std::set<std::string> ids;         ///< documents read
+  std::set<std::string> failed_ids;  ///< documents that could not be read: kept as indexed
+};
+
+/// Reads and parses every plan file; a file that cannot be read is reported and skipped.
+LoadedCorpus load_documents(const IndexOptions& options, IndexSummary& summary) {
+  LoadedCorpus corpus;
+  for (const auto& file : find_plan_files(options.corpus)) {
     const auto identity = identify_document(file);
     try {
       const std::string content = read_file(file);
-      Loaded l{parse_plan(content, file.string(), identity), hex(fnv1a(content))};
+      LoadedDocument l{parse_plan(content, file.string(), identity), hex(fnv1a(content))};
       // Stored and shown relative to the corpus folder's parent (corpus/2026/x.tsv), not as
       // the indexing machine's absolute path.
       l.doc.department.source = display_path(file, options.corpus);
-      if (!seen_ids.insert(l.doc.department.doc_id).second) {
+      if (!corpus.ids.insert(l.doc.department.doc_id).second) {
         summary.errors.push_back(file.string() + ":1: document id " + l.doc.department.doc_id +
                                  " is already taken by another file; rename one of them");
         continue;
       }
       summary.warnings.insert(summary.warnings.end(), l.doc.warnings.begin(), l.doc.warnings.end());
-      loaded.push_back(std::move(l));
+      corpus.documents.push_back(std::move(l));
     } catch (const Error& e) {
       summary.errors.push_back(e.what());
-      failed_ids.insert(identity.doc_id);
+      corpus.failed_ids.insert(identity.doc_id);
     }
   }
-  summary.documents = loaded.size();
+  summary.documents = corpus.documents.size();
+  return corpus;
+}
 
-  std::filesystem::create_directories(options.db);
-  Xapian::WritableDatabase db(options.db.string(), Xapian::DB_CREATE_OR_OPEN);
-  const std::string fingerprint = analysis_fingerprint(analyzer.options()) + "/" + std::to_string(schema::kVersion);
-  const bool rebuild = db.get_metadata(std::string(schema::kMetaAnalysis)) != fingerprint;
-
-  std::size_t total_sections = 0;
-  std::vector<const Loaded*> todo;
-  for (const auto& l : loaded) {
-    const std::string key = std::string(schema::kMetaDocPrefix) + l.doc.department.doc_id;
-    if (!rebuild && db.get_metadata(key) == l.fingerprint) continue;
-    todo.push_back(&l);
-    total_sections += section_records(l.doc.department).size();
-  }
+/// What a run must change: documents new or changed since they were indexed (all of them
+/// when the analysis changed), and documents no longer in the corpus.
+struct Changes {
+  std::vector<const LoadedDocument*> changed;
   std::vector<std::string> removed;
-  for (auto it = db.metadata_keys_begin(std::string(schema::kMetaDocPrefix)); it != db.metadata_keys_end(std::string(schema::kMetaDocPrefix)); ++it) {
-    const std::string id = (*it).substr(schema::kMetaDocPrefix.size());
-    if (!seen_ids.count(id) && !failed_ids.count(id)) removed.push_back(id);
-  }
+  std::size_t sections = 0;  ///< sections of the changed documents
+  bool rebuild = false;
+  bool empty() const { return changed.empty() && removed.empty() && !rebuild; }
+};
 
-  if (!todo.empty() || !removed.empty() || rebuild) {
-    db.begin_transaction();
-    try {
-      std::vector<const Department*> departments;
-      for (const Loaded* l : todo) departments.push_back(&l->doc.department);
-      AnalysisPipeline analysed(analyzer, std::move(departments));
-      std::size_t done = 0;
-      for (const Loaded* l : todo) {
-        const auto& d = l->doc.department;
-        Prepared p = analysed.next();
-        delete_document_sections(db, d.doc_id);
-        // Every section of the document was deleted just above, so adding is enough (and
-        // spares a lookup of the id term per section).
-        for (auto& section : p.sections) {
-          db.add_document(section);
-          if (progress) progress(++done, total_sections);
-        }
-        summary.text_bytes += p.text_bytes;
-        db.set_metadata(std::string(schema::kMetaDocPrefix) + d.doc_id, l->fingerprint);
-        ++summary.documents_changed;
+Changes plan_changes(const Xapian::WritableDatabase& db, const LoadedCorpus& corpus, const std::string& fingerprint) {
+  Changes c;
+  c.rebuild = db.get_metadata(std::string(schema::kMetaAnalysis)) != fingerprint;
+  for (const auto& l : corpus.documents) {
+    const std::string key = std::string(schema::kMetaDocPrefix) + l.doc.department.doc_id;
+    if (!c.rebuild && db.get_metadata(key) == l.fingerprint) continue;
+    c.changed.push_back(&l);
+    c.sections += section_records(l.doc.department).size();
+  }
+  const std::string prefix(schema::kMetaDocPrefix);
+  for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+    const std::string id = (*it).substr(prefix.size());
+    if (!corpus.ids.count(id) && !corpus.failed_ids.count(id)) c.removed.push_back(id);
+  }
+  return c;
+}
+
+/// Applies the changes in one transaction: a reader sees the index before or after, never
+/// half of it.
+void write_changes(const Analyzer& analyzer, Xapian::WritableDatabase& db, const Changes& changes,
+                   const std::string& fingerprint, const ProgressFn& progress, IndexSummary& summary) {
+  db.begin_transaction();
+  try {
+    std::vector<const Department*> departments;
+    for (const LoadedDocument* l : changes.changed) departments.push_back(&l->doc.department);
+    AnalysisPipeline analysed(analyzer, std::move(departments));
+    std::size_t done = 0;
+    for (const LoadedDocument* l : changes.changed) {
+      const auto& d = l->doc.department;
+      Prepared p = analysed.next();
+      delete_document_sections(db, d.doc_id);
+      // Every section of the document was deleted just above, so adding is enough (and
+      // spares a lookup of the id term per section).
+      for (auto& section : p.sections) {
+        db.add_document(section);
+        if (progress) progress(++done, changes.sections);
       }
-      for (const auto& id : removed) {
-        delete_document_sections(db, id);
-        db.set_metadata(std::string(schema::kMetaDocPrefix) + id, "");
-        ++summary.documents_removed;
-      }
-      db.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
-      db.set_metadata(std::string(schema::kMetaAnalysis), fingerprint);
-      db.commit_transaction();
-      summary.committed = true;
-    } catch (...) {
-      db.cancel_transaction();
-      throw;
+      summary.text_bytes += p.text_bytes;
+      db.set_metadata(std::string(schema::kMetaDocPrefix) + d.doc_id, l->fingerprint);
+      ++summary.documents_changed;
     }
+    for (const auto& id : changes.removed) {
+      delete_document_sections(db, id);
+      db.set_metadata(std::string(schema::kMetaDocPrefix) + id, "");
+      ++summary.documents_removed;
+    }
+    db.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
+    db.set_metadata(std::string(schema::kMetaAnalysis), fingerprint);
+    db.commit_transaction();
+    summary.committed = true;
+  } catch (...) {
+    db.cancel_transaction();
+    throw;
   }
+}
 
+/// Sections, postings, distinct words and projects in the index as it now is.
+void count_index(const Xapian::Database& db, IndexSummary& summary) {
   summary.sections = db.get_doccount();
   summary.postings = db.get_total_length();
   for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
@@ -285,8 +306,22 @@ IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, 
     if (c >= 'A' && c <= 'Z') continue;  // prefixed terms are not words
     ++summary.terms;
   }
-  for (auto t = db.allterms_begin(std::string(schema::kProject)); t != db.allterms_end(std::string(schema::kProject)); ++t)
-    ++summary.projects;
+  const std::string projects(schema::kProject);
+  for (auto t = db.allterms_begin(projects); t != db.allterms_end(projects); ++t) ++summary.projects;
+}
+
+}  // namespace
+
+IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  IndexSummary summary;
+  const LoadedCorpus corpus = load_documents(options, summary);
+  std::filesystem::create_directories(options.db);
+  Xapian::WritableDatabase db(options.db.string(), Xapian::DB_CREATE_OR_OPEN);
+  const std::string fingerprint = analysis_fingerprint(analyzer.options()) + "/" + std::to_string(schema::kVersion);
+  const Changes changes = plan_changes(db, corpus, fingerprint);
+  if (!changes.empty()) write_changes(analyzer, db, changes, fingerprint, progress, summary);
+  count_index(db, summary);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

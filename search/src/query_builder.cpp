@@ -132,7 +132,9 @@ Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, W
   return or_of(alts);
 }
 
-struct Chunk {
+/// One piece of what staff typed: a word or a "quoted phrase", perhaps -excluded, perhaps
+/// after OR.
+struct QueryPiece {
   std::string text;
   bool phrase = false;
   bool exclude = false;
@@ -151,8 +153,8 @@ bool is_space_at(const std::string& s, std::size_t i, std::size_t& len) {
   return false;
 }
 
-std::vector<Chunk> split_chunks(const std::string& q) {
-  std::vector<Chunk> out;
+std::vector<QueryPiece> split_pieces(const std::string& q) {
+  std::vector<QueryPiece> out;
   bool pending_or = false;
   std::size_t i = 0;
   while (i < q.size()) {
@@ -161,7 +163,7 @@ std::vector<Chunk> split_chunks(const std::string& q) {
       i += len;
       continue;
     }
-    Chunk c;
+    QueryPiece c;
     if (q[i] == '-' || q.compare(i, 3, "\uFF0D") == 0) {
       c.exclude = true;
       i += q[i] == '-' ? 1 : 3;
@@ -266,93 +268,114 @@ Result<Query> filter_query(const Filters& f) {
   return Query(Query::OP_AND, ands.begin(), ands.end());
 }
 
+namespace {
+
+/// A piece written as a filter (課:広聴課, 項目:課題 …) goes into `filters`; false when it
+/// is no filter.
+bool take_filter(const Analyzer& analyzer, const QueryPiece& piece, Filters& filters) {
+  std::string key, value;
+  if (piece.phrase || !split_filter(piece.text, key, value)) return false;
+  if (key == "課" || key == "division") filters.divisions.push_back(value);
+  else if (key == "項目" || key == "kind" || key == "section") filters.kinds.push_back(analyzer.normalizer().normalize(value).text);
+  else if (key == "事業" || key == "project") filters.projects.push_back(value);
+  else if (key == "施策" || key == "policy") filters.policies.push_back(value);
+  else if (key == "部" || key == "department") filters.departments.push_back(value);
+  else if (key == "年度" || key == "year") filters.years.push_back(value);
+  else return false;
+  return true;
+}
+
+/// A "quoted phrase": its words in order.
+std::vector<Query> phrase_units(const Analysis& a, const std::vector<Group>& groups, QueryTerms& terms) {
+  std::vector<Query> words;
+  std::uint32_t first = 0, last = 0;
+  for (const auto& t : a.terms) {
+    if (t.kind != TermKind::word) continue;
+    if (words.empty()) first = t.position;
+    last = t.position;
+    words.emplace_back(t.text, 1, t.position + 1);
+    if (!t.affix) terms.words.insert(t.text);
+  }
+  for (const auto& g : groups)
+    if (g.head->kind == TermKind::compound) terms.words.insert(g.head->text);
+  if (words.size() <= 1) return words;
+  return {Query(Query::OP_PHRASE, words.begin(), words.end(), last - first + 1)};
+}
+
+/// Queries used only when a query has nothing else: its stop words, then bare affixes.
+struct Fallbacks {
+  std::vector<Query> stop_only;
+  std::vector<Query> affix_only;
+};
+
+/// An unquoted piece: each word group, a several-word synonym standing for its group, and a
+/// kana piece as the reading of kanji text (ひしょ → 秘書).
+std::vector<Query> word_units(const Analyzer& analyzer, const QueryPiece& piece, const Analysis& a,
+                              const std::vector<Group>& groups, QueryTerms& terms, Fallbacks& fallbacks) {
+  std::vector<Query> units;
+  for (const auto& g : groups) {
+    if (is_affix_only(g)) fallbacks.affix_only.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+    else if (g.head->stop && !piece.exclude)  // -市民 still excludes: the user named the word
+      fallbacks.stop_only.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+    else units.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+  }
+  for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
+    auto alts = group_alternatives(analyzer, gi, "", terms);
+    if (!units.empty()) alts.insert(alts.begin(), Query(Query::OP_AND, units.begin(), units.end()));
+    units = {or_of(alts)};
+  }
+  const std::string& norm = a.normalized.text;
+  if (utf8::is_kana_only(norm) && utf8::length(norm) >= 2) {
+    const std::string reading = utf8::to_katakana(norm);
+    terms.readings.insert(reading);
+    Query r(schema::term(schema::kReading, reading));
+    units = {units.empty() ? r : Query(Query::OP_OR, Query(Query::OP_AND, units.begin(), units.end()), r)};
+  }
+  return units;
+}
+
+/// Adds a piece's queries to the tiers: excluded, or required (ORed with the previous piece
+/// after OR) and optional; the relaxed tier also takes a compound's parts one by one.
+void add_piece(StaffQuery& sq, const QueryPiece& piece, const std::vector<Query>& units,
+               const std::vector<Group>& groups) {
+  if (piece.exclude) {
+    sq.excluded.insert(sq.excluded.end(), units.begin(), units.end());
+    return;
+  }
+  sq.optional.insert(sq.optional.end(), units.begin(), units.end());
+  if (!piece.phrase)
+    for (const auto& g : groups)
+      for (const Term* p : g.parts)
+        if (!p->affix && !p->stop) sq.optional.emplace_back(p->text);
+  if (piece.or_before && !sq.required.empty()) {
+    Query prev = sq.required.back();
+    sq.required.back() = Query(Query::OP_OR, prev, Query(Query::OP_AND, units.begin(), units.end()));
+  } else {
+    sq.required.insert(sq.required.end(), units.begin(), units.end());
+  }
+}
+
+}  // namespace
+
 Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string& text) {
   if (auto bad = utf8::find_invalid(text))
     return Status::invalid("invalid_utf8", "the query is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Status::invalid("empty_query", "the query is empty: type a word to search for");
   StaffQuery sq;
-  std::vector<Query> stop_only;  // used when the query holds nothing but stop words
-  std::vector<Query> affix_only;
+  Fallbacks fallbacks;
   // Split what was typed (so OR stays an operator), then analyze each piece.
-  for (const auto& chunk : split_chunks(text)) {
-    std::string key, value;
-    if (!chunk.phrase && split_filter(chunk.text, key, value)) {
-      if (key == "課" || key == "division") { sq.filters.divisions.push_back(value); continue; }
-      if (key == "項目" || key == "kind" || key == "section") {
-        sq.filters.kinds.push_back(analyzer.normalizer().normalize(value).text);
-        continue;
-      }
-      if (key == "事業" || key == "project") { sq.filters.projects.push_back(value); continue; }
-      if (key == "施策" || key == "policy") { sq.filters.policies.push_back(value); continue; }
-      if (key == "部" || key == "department") { sq.filters.departments.push_back(value); continue; }
-      if (key == "年度" || key == "year") { sq.filters.years.push_back(value); continue; }
-    }
-    const Analysis a = analyzer.analyze(chunk.text);
+  for (const auto& piece : split_pieces(text)) {
+    if (take_filter(analyzer, piece, sq.filters)) continue;
+    const Analysis a = analyzer.analyze(piece.text);
     const auto groups = groups_of(a);
-    std::vector<Query> units;
-    if (chunk.phrase) {
-      std::vector<Query> words;
-      std::uint32_t first = 0, last = 0;
-      for (const auto& t : a.terms) {
-        if (t.kind != TermKind::word) continue;
-        if (words.empty()) first = t.position;
-        last = t.position;
-        words.emplace_back(t.text, 1, t.position + 1);
-        if (!t.affix) sq.terms.words.insert(t.text);
-      }
-      for (const auto& g : groups)
-        if (g.head->kind == TermKind::compound) sq.terms.words.insert(g.head->text);
-      if (words.size() == 1) units.push_back(words[0]);
-      else if (!words.empty())
-        units.emplace_back(Query::OP_PHRASE, words.begin(), words.end(), last - first + 1);
-    } else {
-      for (const auto& g : groups) {
-        if (is_affix_only(g)) {
-          affix_only.push_back(group_query(analyzer, g, sq.terms, WordOrder::checked));
-          continue;
-        }
-        if (g.head->stop && !chunk.exclude) {  // -市民 still excludes: the user named the word
-          stop_only.push_back(group_query(analyzer, g, sq.terms, WordOrder::checked));
-          continue;
-        }
-        units.push_back(group_query(analyzer, g, sq.terms, WordOrder::checked));
-      }
-      // A several-word synonym in the chunk (市長と語る会) may stand for its group's others.
-      for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
-        auto alts = group_alternatives(analyzer, gi, "", sq.terms);
-        if (!units.empty()) alts.insert(alts.begin(), Query(Query::OP_AND, units.begin(), units.end()));
-        units = {or_of(alts)};
-      }
-      // A chunk typed in kana alone may be a reading of kanji text (ひしょ → 秘書).
-      const std::string& norm = a.normalized.text;
-      if (utf8::is_kana_only(norm) && utf8::length(norm) >= 2) {
-        const std::string reading = utf8::to_katakana(norm);
-        sq.terms.readings.insert(reading);
-        Query r(schema::term(schema::kReading, reading));
-        Query whole = units.empty() ? r : Query(Query::OP_OR, Query(Query::OP_AND, units.begin(), units.end()), r);
-        units = {whole};
-      }
-    }
-    if (units.empty()) continue;
-    if (chunk.exclude) {
-      for (auto& u : units) sq.excluded.push_back(u);
-      continue;
-    }
-    for (const auto& u : units) sq.optional.push_back(u);
-    // The relaxed tier also takes a compound's parts one by one.
-    if (!chunk.phrase)
-      for (const auto& g : groups)
-        for (const Term* p : g.parts)
-          if (!p->affix && !p->stop) sq.optional.emplace_back(p->text);
-    if (chunk.or_before && !sq.required.empty()) {
-      Query prev = sq.required.back();
-      sq.required.back() = Query(Query::OP_OR, prev, Query(Query::OP_AND, units.begin(), units.end()));
-    } else {
-      for (auto& u : units) sq.required.push_back(u);
-    }
+    const auto units = piece.phrase ? phrase_units(a, groups, sq.terms)
+                                    : word_units(analyzer, piece, a, groups, sq.terms, fallbacks);
+    if (!units.empty()) add_piece(sq, piece, units, groups);
   }
   if (sq.required.empty()) {
     // Only stop words or bare numbers/affixes: search them rather than refuse.
-    auto& fallback = !stop_only.empty() ? stop_only : affix_only;
+    auto& fallback = !fallbacks.stop_only.empty() ? fallbacks.stop_only : fallbacks.affix_only;
     for (auto& q : fallback) {
       sq.required.push_back(q);
       sq.optional.push_back(q);
