@@ -36,9 +36,10 @@ Result<Xapian::Database*> IndexHandles::current() {
       h.version_inode = present ? st.st_ino : 0;
     }
   } catch (const Xapian::DatabaseOpeningError&) {
-    return Status::unavailable("index_unavailable", "the index at " + db_.string() + " is not open yet (run koe index)");
-  } catch (const Error& e) {
-    return Status::unavailable("index_unavailable", e.what());
+    // No path in the answer: a client has no business knowing the server's filesystem.
+    return Status::unavailable("index_unavailable", "the index is not open yet (run koe index)");
+  } catch (const IndexError& e) {
+    return Status::unavailable("index_unavailable", e.reason());
   }
   return h.db.get();
 }

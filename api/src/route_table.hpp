@@ -36,7 +36,8 @@ struct Route {
   std::function<void(http::Request&, http::Response&)> handler;
   std::string_view summary;  ///< OpenAPI summary; routes without one are not documented
   std::vector<ParamDoc> params = {};
-  nlohmann::json request_body = nullptr;  ///< OpenAPI requestBody
+  /// OpenAPI requestBody; its media types are the only ones the route accepts (415 otherwise).
+  nlohmann::json request_body = nullptr;
   nlohmann::json responses = nullptr;     ///< OpenAPI responses
   Workload workload = Workload::interactive;
   /// Largest body this route reads, in bytes (0: no body); a function of the settings.

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +28,40 @@ using Json = nlohmann::json;
 
 /// Paths under it are the API: CORS applies, and OPTIONS is a preflight.
 constexpr std::string_view kApiPrefix = "/api/";
+
+/// The pages load only koe's own scripts, styles and data, and no other site may frame them.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+/// The media type of a Content-Type header, lowercased, without parameters.
+std::string media_type_of(const std::string& content_type) {
+  std::string t = content_type.substr(0, content_type.find(';'));
+  t.erase(t.find_last_not_of(" \t") + 1);
+  t.erase(0, t.find_first_not_of(" \t"));
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return t;
+}
+
+/// Status 415 unless the request's body is of a media type the route documents. A browser
+/// on another site can send text/plain or a form without asking; it cannot send JSON.
+Status check_media_type(const Route& route, const http::Request& req) {
+  if (route.request_body.is_null()) return {};
+  const auto& accepted = route.request_body["content"];
+  const std::string type = media_type_of(req.header("Content-Type"));
+  if (accepted.contains(type)) return {};
+  std::string names;
+  for (const auto& [name, schema] : accepted.items()) names += (names.empty() ? "" : " or ") + name;
+  return Status::unsupported_media_type("send " + names + (type.empty() ? " (the request names no Content-Type)" : ", not " + type));
+}
+
+/// Headers every response carries, whatever answered it.
+void add_security_headers(http::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "same-origin");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+}
 
 std::string new_request_id() {
   static std::atomic<std::uint64_t> counter{0};
@@ -82,6 +117,8 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
                         req.method + " is not allowed on " + req.path + "; use " + allow.substr(0, allow.size() - 2)});
     } else if (!found.route) {
       send_status(res, Status::not_found("no route " + req.method + " " + req.path));
+    } else if (Status media = check_media_type(*found.route, req); !media.ok()) {
+      send_status(res, media);
     } else if (req.body.size() > found.route->max_body_bytes()) {
       send_status(res, Status::too_large("payload_too_large", "the body is " + std::to_string(req.body.size()) +
                                                                   " bytes; the limit for " + req.path + " is " +
@@ -98,6 +135,7 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
     send_status(res, {500, "internal", "internal error (request id " + request_id + ")"});
   }
   add_cors_headers(req, res);
+  add_security_headers(res);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics.observe(route, res.status, seconds);
   log(req, res, route, request_id, seconds);

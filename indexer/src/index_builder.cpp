@@ -111,8 +111,9 @@ Xapian::Database open_index(const std::filesystem::path& db) {
   Xapian::Database d(db.string());
   const std::string version = d.get_metadata(std::string(schema::kMetaSchema));
   if (d.get_doccount() > 0 && version != std::to_string(schema::kVersion))
-    throw Error(db.string() + ": the index was written with schema " + (version.empty() ? "?" : version) +
-                " and this koe reads schema " + std::to_string(schema::kVersion) + "; rebuild it with koe index");
+    throw IndexError(db.string(), "the index was written with schema " + (version.empty() ? "?" : version) +
+                                      " and this koe reads schema " + std::to_string(schema::kVersion) +
+                                      "; rebuild it with koe index");
   return d;
 }
 

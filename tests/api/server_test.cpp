@@ -789,3 +789,59 @@ TEST_CASE("An index of an older schema is a 503 that says to rebuild it", "[api]
     CHECK(message.find("koe index") != std::string::npos);
   }
 }
+
+// ---- hostile input ------------------------------------------------------------------------
+
+TEST_CASE("Every response carries the security headers, pages and errors alike", "[api][security]") {
+  auto c = shared_server().client();
+  for (const auto& r : {c.Get("/"), c.Get("/static/koe.css"), c.Get("/api/v1/projects"), c.Get("/api/v1/nothing"),
+                        c.Post("/api/v1/match", "{}", "application/json")}) {
+    REQUIRE(r);
+    INFO("status " << r->status);
+    CHECK(r->get_header_value("X-Content-Type-Options") == "nosniff");
+    CHECK_THAT(r->get_header_value("Content-Security-Policy"), Catch::Contains("frame-ancestors 'none'"));
+    CHECK_THAT(r->get_header_value("Content-Security-Policy"), Catch::Contains("default-src 'self'"));
+    CHECK_FALSE(r->get_header_value("Referrer-Policy").empty());
+  }
+}
+
+TEST_CASE("A body in a media type the route does not document is a 415", "[api][security]") {
+  const std::string voice = R"({"text": "ふるさと納税の返礼品"})";
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""}) {
+    INFO("Content-Type «" << type << "»");
+    check_error(post("/api/v1/match", voice, type), 415, "unsupported_media_type");
+  }
+  const auto ok = post("/api/v1/match", voice, "Application/JSON; charset=utf-8");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  check_error(post("/api/v1/route", "id,text\n1,x\n", "text/plain"), 415, "unsupported_media_type");
+}
+
+TEST_CASE("A path cut at a NUL byte is refused, not served as another file", "[api][security]") {
+  auto c = shared_server().client();
+  for (const char* target : {"/static/koe.css%00.js", "/static/%00", "/api/v1/projects/x%00y"}) {
+    INFO(target);
+    const auto r = c.Get(target);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->get_header_value("Content-Type").starts_with("application/json"));
+  }
+}
+
+TEST_CASE("Numbers out of range and deep nesting in a body are 400s, never a crash", "[api][security]") {
+  check_error(post("/api/v1/match", R"({"text": "ふるさと納税", "limit": 1e309})"), 400, "invalid_json");
+  const std::string deep = "[{\"id\": " + std::string(60000, '[') + std::string(60000, ']') + ", \"text\": \"x\"}]";
+  check_error(post("/api/v1/route", deep), 413);
+  const std::string nested = "{\"voices\": " + std::string(3000, '[') + std::string(3000, ']') + "}";
+  check_error(post("/api/v1/route", nested), 400, "invalid_json");
+}
+
+TEST_CASE("An answer about the index names no path of the server's filesystem", "[api][security]") {
+  TempDir dir("koe-api-nopath");
+  RunningServer server(test_config(dir / "no-index-here"));
+  const auto r = server.client().Get("/api/v1/search?q=%E5%B8%82%E6%B0%91");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK(r->body.find(dir.path().string()) == std::string::npos);
+  CHECK(r->body.find("no-index-here") == std::string::npos);
+}

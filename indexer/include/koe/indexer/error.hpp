@@ -34,6 +34,19 @@ class ParseError : public Error {
   std::string message_;
 };
 
+/// An index that cannot be read as it is (written with another schema). `what()` names the
+/// directory for the command line; `reason()` says what is wrong without it, for answers that
+/// must not show the server's filesystem.
+class IndexError : public Error {
+ public:
+  IndexError(const std::string& directory, std::string reason)
+      : Error(directory + ": " + reason), reason_(std::move(reason)) {}
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string reason_;
+};
+
 /// The outcome of a request, produced where the request is understood (search/, indexer/,
 /// desk/): a stable machine code (`limit_out_of_range`, `invalid_utf8`, …) that clients and
 /// tests rely on, the HTTP status it maps to, and a message for people. The API only turns it

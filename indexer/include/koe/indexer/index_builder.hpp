@@ -51,7 +51,7 @@ SectionRecord stored_record(const Xapian::Document& doc);
 /// update.
 IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress = {});
 
-/// Opens the index at `db` for reading. Throws Error naming the directory when the index was
+/// Opens the index at `db` for reading. Throws IndexError naming the directory when the index was
 /// written with another schema (schema::kVersion): `koe index` rebuilds it.
 Xapian::Database open_index(const std::filesystem::path& db);
 
