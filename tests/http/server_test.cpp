@@ -712,6 +712,17 @@ TEST_CASE("An idle keep-alive connection is closed after idle_timeout", "[http][
   CHECK(eventually([&] { return srv.server().counters().open_connections == 0; }));
 }
 
+TEST_CASE("A client that stops reading its response is cut off at the write deadline", "[http][deadlines]") {
+  ServerLimits limits;
+  limits.write_timeout = 500ms;
+  // Larger than what the kernel's socket buffers on both sides absorb.
+  RunningServer srv(limits, [](Request&, Response& res) { res.set_body(std::string(64u << 20, 'w'), "text/plain"); });
+  RawConnection c(srv.port());
+  REQUIRE(c.send(get_request("/huge")));
+  CHECK(eventually([&] { return srv.server().counters().timeouts == 1; }));
+  CHECK(eventually([&] { return srv.server().counters().open_connections == 0; }));
+}
+
 // ---- concurrency, lanes and overload
 
 TEST_CASE("Slow and idle clients do not hold back a normal request", "[http][hostile]") {

@@ -25,6 +25,7 @@ struct RequestPlan {
   std::size_t max_body_bytes = 64 * 1024;  ///< larger → 413, checked before and while reading
 };
 
+/// Thread counts of 0 are taken as 1. A queue of 0 takes a request only when a worker is free.
 struct ServerLimits {
   std::size_t io_threads = 2;           ///< threads that read and write sockets; never run handlers
   std::size_t interactive_workers = 2;  ///< long-lived threads that run interactive handlers
@@ -71,8 +72,9 @@ class Server {
   using Handler = std::function<void(Request&, Response&)>;
   /// Runs on an I/O thread with the head only (no body yet): must be quick and not block.
   using Planner = std::function<RequestPlan(const Request& head)>;
-  /// Fills the response for a transport error. Default: `{"error":{"code":…,"message":…}}`
-  /// as application/json; charset=utf-8.
+  /// Fills the response for a transport error (on an I/O thread) or a handler that threw (on
+  /// a worker): must be thread-safe. Default: `{"error":{"code":…,"message":…}}` as
+  /// application/json; charset=utf-8.
   using ErrorResponder = std::function<void(int status, std::string_view code, std::string_view message, Response&)>;
   /// Called once per response after it was written (or failed to be), transport errors
   /// included; `seconds` runs from the request's first byte. Runs on an I/O thread: must be
