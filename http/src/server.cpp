@@ -194,10 +194,13 @@ class WorkerPool {
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       --idle_;
       if (queue_.empty()) return;
-      auto job = std::move(queue_.front());
-      queue_.pop_front();
-      lock.unlock();
-      job();
+      {
+        auto job = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        job();
+        // The job may hold a connection's last reference: it is released here, unlocked.
+      }
       lock.lock();
     }
   }

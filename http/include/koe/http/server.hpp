@@ -60,11 +60,13 @@ class BindError : public std::runtime_error {
 /// many connections, with Retry-After: 1). Errors that leave the request unread close the
 /// connection; 500 and 503 busy keep it.
 ///
-/// Every response carries Content-Length (except 204, where RFC 9110 forbids it) and no
-/// Server header; the transport sets Content-Length and Connection itself, ignoring a
-/// handler's. HEAD is served as GET: the planner and handler see method "GET" (so every GET
-/// route answers HEAD), the observer sees "HEAD", and the GET body's length is sent without
-/// the body.
+/// Every response carries Content-Length (except 204 and 304, which carry no body) and no
+/// Server header; the transport sets Content-Length, Transfer-Encoding and Connection itself
+/// (a handler's `Connection: close` still closes) and drops a header whose value holds CR or
+/// LF. HEAD is served as GET: the planner and handler see method "GET" (so every GET route
+/// answers HEAD), the observer sees "HEAD", and the GET body's length is sent without the
+/// body. After a closing response the server reads and discards input for up to 1 s (1 MB)
+/// before closing, so the client reads the response rather than a reset.
 class Server {
  public:
   /// Runs on a worker thread with the body complete. Threads of a lane live as long as run(),
