@@ -1,6 +1,5 @@
 #include "koe/api/server.hpp"
 
-#include <httplib.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <xapian.h>
@@ -14,6 +13,7 @@
 #include <thread>
 
 #include "index_handles.hpp"
+#include "koe/http/server.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/wire/json.hpp"
 #include "metrics.hpp"
@@ -73,13 +73,6 @@ std::string new_request_id() {
 
 }  // namespace
 
-/// cpp-httplib listens with a backlog of 5: 64 clients connecting at once overflow it and
-/// wait for SYN retransmits (1 s, 3 s). Listening again on the bound socket widens it.
-class HttpServer : public httplib::Server {
- public:
-  void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
-};
-
 struct Server::Impl {
   Settings settings;
   std::unique_ptr<Analyzer> analyzer;
@@ -87,14 +80,14 @@ struct Server::Impl {
   std::unique_ptr<IndexHandles> index;
   std::unique_ptr<Service> service;
   RouteTable routes;
-  HttpServer http;
-  int port = 0;
+  std::unique_ptr<http::Server> transport;
 
   void handle(http::Request& req, http::Response& res);
+  http::RequestPlan plan(const http::Request& head) const;
+  void answer_transport_error(int status, std::string_view code, std::string_view message, http::Response& res);
   void add_cors_headers(const http::Request& req, http::Response& res) const;
   void log(const http::Request& req, const http::Response& res, const std::string& route, const std::string& id,
            double seconds) const;
-  void attach_transport();
 };
 
 /// One request, start to end: find its route (or say why there is none), run the handler,
@@ -119,10 +112,6 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
       send_status(res, Status::not_found("no route " + req.method + " " + req.path));
     } else if (Status media = check_media_type(*found.route, req); !media.ok()) {
       send_status(res, media);
-    } else if (req.body.size() > found.route->max_body_bytes()) {
-      send_status(res, Status::too_large("payload_too_large", "the body is " + std::to_string(req.body.size()) +
-                                                                  " bytes; the limit for " + req.path + " is " +
-                                                                  std::to_string(found.route->max_body_bytes())));
     } else {
       req.path_params = found.path_params;
       found.route->handler(req, res);
@@ -172,61 +161,37 @@ void Server::Impl::log(const http::Request& req, const http::Response& res, cons
   std::fflush(stdout);
 }
 
-/// Hands every request cpp-httplib reads to handle() as koe's own Request.
-void Server::Impl::attach_transport() {
-  auto convert = [this](const httplib::Request& in, httplib::Response& out, std::string body) {
-    http::Request req;
-    req.method = in.method;
-    req.target = in.target;
-    req.remote_address = in.remote_addr;
-    for (const auto& [k, v] : in.headers) req.headers.emplace(k, v);
-    req.body = std::move(body);
-    http::Response res;
-    if (auto target = http::parse_target(in.target)) {
-      req.path = std::move(target->path);
-      req.query = std::move(target->query);
-      handle(req, res);
-    } else {
-      request_error().clear();
-      send_status(res, Status::invalid("bad_request", "the request target is not a valid path"));
-    }
-    out.status = res.status;
-    for (const auto& [k, v] : res.headers)
-      if (k != "Content-Type") out.set_header(k.c_str(), v);
-    out.set_content(res.body, res.header("Content-Type").c_str());
-  };
-  // Bodies are read through a content reader: otherwise cpp-httplib parses a form body itself
-  // and refuses one over 8 KB, whatever koe's limits say.
-  auto with_body = [convert](const httplib::Request& in, httplib::Response& out, const httplib::ContentReader& reader) {
-    std::string body;
-    if (!reader([&](const char* data, std::size_t n) {
-          body.append(data, n);
-          return true;
-        })) {
-      http::Response res;
-      send_status(res, Status::too_large("payload_too_large", "the body is over the configured maximum"));
-      out.status = res.status;
-      out.set_content(res.body, "application/json; charset=utf-8");
-      return;
-    }
-    convert(in, out, std::move(body));
-  };
-  auto without_body = [convert](const httplib::Request& in, httplib::Response& out) { convert(in, out, {}); };
-  http.Get(".*", without_body);
-  http.Options(".*", without_body);
-  http.Post(".*", with_body);
-  http.Put(".*", with_body);
-  http.Patch(".*", with_body);
-  http.Delete(".*", with_body);
-  http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    http::Response r;
-    send_status(r, res.status == 413 ? Status::too_large("payload_too_large", "the body is over the configured maximum")
-                                     : Status{res.status, res.status >= 500 ? "internal" : "bad_request",
-                                              "request failed with status " + std::to_string(res.status)});
-    res.set_content(r.body, "application/json; charset=utf-8");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+/// From a request's head, before its body is read: its route's lane and largest body (a
+/// request with no route gets a small allowance, enough to be answered 404 or 405).
+http::RequestPlan Server::Impl::plan(const http::Request& head) const {
+  const RouteTable::Found found = routes.find(head.method, head.path);
+  if (!found.route) return {http::Lane::interactive, 64 * 1024};
+  return {found.route->workload == Workload::batch ? http::Lane::batch : http::Lane::interactive,
+          found.route->max_body_bytes()};
+}
+
+/// A request the transport refused before any route saw it (too large, too slow, malformed,
+/// the server too busy): the same error body and headers as any other answer, counted and
+/// logged.
+void Server::Impl::answer_transport_error(int status, std::string_view code, std::string_view message,
+                                          http::Response& res) {
+  const std::string request_id = new_request_id();
+  res.status = status;
+  res.set_header("X-Request-Id", request_id);
+  res.set_body(wire::dump(wire::error_json({status, std::string(code), std::string(message)})),
+               "application/json; charset=utf-8");
+  add_security_headers(res);
+  metrics.observe("transport", status, 0);
+  if (!settings.access_log) return;
+  const Json line = {{"time", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count()},
+                     {"request_id", request_id},
+                     {"route", "transport"},
+                     {"status", status},
+                     {"error", std::string(message)}};
+  std::printf("%s\n", wire::dump(line).c_str());
+  std::fflush(stdout);
 }
 
 Server::Server(Settings settings) : impl_(std::make_unique<Impl>()) {
@@ -244,39 +209,37 @@ Server::Server(Settings settings) : impl_(std::make_unique<Impl>()) {
   impl_->routes = build_routes(*impl_->service);
   impl_->service->routes = &impl_->routes;
 
-  const int threads = s.threads;
-  impl_->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  impl_->http.set_payload_max_length(std::max(s.max_route_bytes, s.max_match_bytes));
-  // Without TCP_NODELAY a keep-alive client waits ~40 ms per response (Nagle + delayed ACK).
-  impl_->http.set_tcp_nodelay(true);
-  // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which lets a second
-  // server bind a port already served and silently share it.
-  impl_->http.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
-  });
-  // One request per connection: cpp-httplib keeps a worker thread for each open keep-alive
-  // connection, so as many idle browser connections as workers would stall every other
-  // client for the keep-alive timeout (5 s).
-  impl_->http.set_keep_alive_max_count(1);
-  impl_->http.set_read_timeout(10, 0);
-  impl_->attach_transport();
+  http::ServerLimits limits;
+  limits.io_threads = static_cast<std::size_t>(s.io_threads);
+  limits.interactive_workers = static_cast<std::size_t>(s.threads);
+  limits.batch_workers = static_cast<std::size_t>(s.batch_threads);
+  limits.interactive_queue = s.queue;
+  limits.max_connections = s.max_connections;
+  limits.header_timeout = std::chrono::milliseconds(s.header_timeout_ms);
+  limits.body_timeout = std::chrono::milliseconds(s.body_timeout_ms);
+  limits.idle_timeout = std::chrono::milliseconds(s.idle_timeout_ms);
+  limits.max_header_bytes = s.max_header_bytes;
+  Impl* impl = impl_.get();
+  impl_->transport = std::make_unique<http::Server>(
+      limits, [impl](http::Request& req, http::Response& res) { impl->handle(req, res); },
+      [impl](const http::Request& head) { return impl->plan(head); },
+      [impl](int status, std::string_view code, std::string_view message, http::Response& res) {
+        impl->answer_transport_error(status, code, message, res);
+      });
 }
 
 Server::~Server() = default;
 
 int Server::bind() {
-  const auto& s = impl_->settings;
-  if (s.port == 0) impl_->port = impl_->http.bind_to_any_port(s.host);
-  else impl_->port = impl_->http.bind_to_port(s.host, s.port) ? s.port : -1;
-  if (impl_->port <= 0)
-    throw Error("cannot listen on " + s.host + ":" + std::to_string(s.port) + " (in use, or not an address of this machine)");
-  impl_->http.widen_backlog(1024);
-  return impl_->port;
+  try {
+    return impl_->transport->bind(impl_->settings.host, impl_->settings.port);
+  } catch (const http::BindError& e) {
+    throw Error(std::string(e.what()) + " (in use, or not an address of this machine)");
+  }
 }
 
-void Server::run() { impl_->http.listen_after_bind(); }
-void Server::stop() { impl_->http.stop(); }
+void Server::run() { impl_->transport->run(); }
+void Server::stop() { impl_->transport->stop(); }
 const Settings& Server::settings() const { return impl_->settings; }
 
 int serve_until_signalled(const Settings& settings) {

@@ -203,8 +203,29 @@ std::vector<SettingInfo> make_table() {
   t.push_back(setting({"db", "KOE_DB", "--db", "The index directory made by `koe index`."},
                       [](auto& s) -> auto& { return s.db; }, not_empty));
   t.push_back(setting({"threads", "KOE_THREADS", "--threads",
-                       "Worker threads; each holds its own index handle and MeCab tagger."},
+                       "Threads that run interactive requests (search, match, pages); about the number of cores."},
                       [](auto& s) -> auto& { return s.threads; }, between(1, 256)));
+  t.push_back(setting({"batch_threads", "KOE_BATCH_THREADS", "",
+                       "Threads that run batch requests (/api/v1/route), queued apart so searches keep answering."},
+                      [](auto& s) -> auto& { return s.batch_threads; }, between(1, 64)));
+  t.push_back(setting({"io_threads", "KOE_IO_THREADS", "", "Threads that read and write sockets."},
+                      [](auto& s) -> auto& { return s.io_threads; }, between(1, 16)));
+  t.push_back(setting({"max_connections", "KOE_MAX_CONNECTIONS", "",
+                       "Open connections at most; beyond, a fast 503 and the connection is closed."},
+                      [](auto& s) -> auto& { return s.max_connections; }, at_least(1)));
+  t.push_back(setting({"queue", "KOE_QUEUE", "",
+                       "Interactive requests waiting for a thread; beyond, a 503 with Retry-After."},
+                      [](auto& s) -> auto& { return s.queue; }, any_value));
+  t.push_back(setting({"header_timeout_ms", "KOE_HEADER_TIMEOUT_MS", "",
+                       "A request's line and headers must arrive within this (one deadline, not per byte)."},
+                      [](auto& s) -> auto& { return s.header_timeout_ms; }, at_least(100)));
+  t.push_back(setting({"body_timeout_ms", "KOE_BODY_TIMEOUT_MS", "", "A request's body must arrive within this."},
+                      [](auto& s) -> auto& { return s.body_timeout_ms; }, at_least(100)));
+  t.push_back(setting({"idle_timeout_ms", "KOE_IDLE_TIMEOUT_MS", "", "An idle keep-alive connection is closed after this."},
+                      [](auto& s) -> auto& { return s.idle_timeout_ms; }, at_least(10)));
+  t.push_back(setting({"max_header_bytes", "KOE_MAX_HEADER_BYTES", "",
+                       "Request line and headers at most, enforced while reading (431 beyond)."},
+                      [](auto& s) -> auto& { return s.max_header_bytes; }, at_least(1024)));
   t.push_back(setting({"web_root", "KOE_WEB_ROOT", "--web-root", "koe's web pages; empty means the source tree's api/web."},
                       [](auto& s) -> auto& { return s.web_root; }, directory_or_empty));
   t.push_back(setting({"cors_origins", "KOE_CORS_ORIGINS", "--cors-origins",

@@ -26,8 +26,17 @@ struct Settings {
   int port = 8080;
   std::filesystem::path db = "db";
   std::filesystem::path web_root;  ///< koe's pages; empty: the source tree's api/web
-  /// Worker threads, each with its own index handle and MeCab tagger.
-  int threads = 64;
+  /// Threads that run interactive requests (search, match, pages), each with its own index
+  /// handle and MeCab tagger; about the number of cores.
+  int threads = 2;
+  int batch_threads = 1;  ///< threads that run batch requests (/route), queued apart
+  int io_threads = 1;     ///< threads that read and write sockets (never run a request)
+  std::size_t max_connections = 1024;
+  std::size_t queue = 256;  ///< interactive requests waiting for a thread before a 503
+  std::size_t header_timeout_ms = 10000;
+  std::size_t body_timeout_ms = 30000;
+  std::size_t idle_timeout_ms = 5000;
+  std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_match_bytes = 64 * 1024;
   std::size_t max_route_bytes = 4 * 1024 * 1024;
   std::size_t max_route_voices = 5000;
