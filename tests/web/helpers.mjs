@@ -22,7 +22,9 @@ const ARGS = [
   '--disable-sync',
 ];
 
-export async function openBrowser() {
+// `bypassCSP` only for tools a test injects into the page (axe-core): the pages themselves must
+// run under koe's Content-Security-Policy, and newPage reports any violation as a problem.
+export async function openBrowser({ bypassCSP = false } = {}) {
   const userDataDir = await mkdtemp(join(tmpdir(), 'koe-web-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.KOE_CHROMIUM || '/usr/bin/chromium',
@@ -31,6 +33,7 @@ export async function openBrowser() {
     viewport: DESKTOP,
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
+    bypassCSP,
   });
   context.setDefaultTimeout(15000);
   return {
@@ -49,6 +52,9 @@ export async function newPage(browser, viewport = DESKTOP) {
   page.problems = [];
   page.dialogs = [];
   page.on('pageerror', (err) => page.problems.push('pageerror: ' + err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && msg.text().includes('Content Security Policy')) page.problems.push('csp: ' + msg.text());
+  });
   // A page or asset that fails to load (API errors are the tests' own business).
   page.on('response', (res) => {
     if (res.status() >= 400 && !new URL(res.url()).pathname.startsWith('/api/')) {
