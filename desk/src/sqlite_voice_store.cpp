@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -9,6 +10,7 @@
 #include "koe/desk/voice_store.hpp"
 #include "koe/indexer/utf8.hpp"
 #include "schema.hpp"
+#include "search_grams.hpp"
 
 namespace koe::desk {
 namespace {
@@ -18,11 +20,18 @@ using Clock = std::chrono::system_clock;
 constexpr std::size_t kMaxTextBytes = 200 * 1024;  // a long letter is a few pages; a file is not a voice
 constexpr std::size_t kMaxQueryChars = 200;
 
+// A voice is a row of voices (v) with its row of voice_texts (t).
 constexpr std::string_view kVoiceColumns =
-    "id, external_id, channel, received_at, text, text_masked, status, version, suggestion_json, "
-    "suggested_out_of_scope, suggested_confidence, suggested_project_1, suggested_project_2, suggested_project_3, "
-    "route_kind, route_project_id, route_project_name, route_division, route_department, route_referral, decision, "
-    "decided_by, decided_at, answer, answered_at, published_at, created_at, updated_at";
+    "v.id, v.external_id, v.channel, v.received_at, t.text, t.text_masked, v.status, v.version, t.suggestion_json, "
+    "v.suggested_out_of_scope, v.suggested_confidence, v.suggested_project_1, v.suggested_project_2, "
+    "v.suggested_project_3, v.route_kind, v.route_project_id, v.route_project_name, v.route_division, "
+    "v.route_department, v.route_referral, v.decision, v.decided_by, v.decided_at, t.answer, v.answered_at, "
+    "v.published_at, v.created_at, v.updated_at";
+constexpr std::string_view kVoiceFrom = " FROM voices v JOIN voice_texts t ON t.id = v.id";
+
+std::string select_voices(std::string_view where) {
+  return "SELECT " + std::string(kVoiceColumns) + std::string(kVoiceFrom) + std::string(where);
+}
 
 Status storage_status(const SqliteError& e) {
   if (e.busy()) return Status{503, "storage_busy", std::string("the desk's database stayed busy: ") + e.what()};
@@ -48,7 +57,7 @@ Voice read_voice(const SqliteStatement& s, const Scope& scope) {
   v.text_masked = s.column_text(5);
   v.status = status_from_db(s.column_text(6));
   v.version = s.column_int(7);
-  if (!s.is_null(8)) {
+  if (!s.is_null(9)) {
     Suggestion g;
     g.json = s.column_text(8);
     g.out_of_scope = s.column_int(9) != 0;
@@ -145,15 +154,6 @@ std::string like_pattern(std::string_view word) {
   return p + "%";
 }
 
-std::string quoted_phrase(std::string_view word) {
-  std::string p = "\"";
-  for (char c : word) {
-    if (c == '"') p += '"';
-    p += c;
-  }
-  return p + "\"";
-}
-
 // Why a new voice cannot be stored, or "".
 std::string new_voice_problem(const NewVoice& v) {
   for (const auto& [name, value] : {std::pair<std::string_view, const std::string*>{"text", &v.text},
@@ -175,21 +175,27 @@ std::string new_voice_problem(const NewVoice& v) {
   return {};
 }
 
-bool is_example_status(VoiceStatus s) { return s != VoiceStatus::received; }
+// What the example index learns from a voice: its decided route, or nothing. Columns: id,
+// text_masked, status, route_kind, route_project_id, route_division, decision.
+constexpr std::string_view kExampleColumns =
+    "SELECT v.id, t.text_masked, v.status, v.route_kind, v.route_project_id, v.route_division, v.decision";
 
-std::optional<Example> example_of(const Voice& v) {
-  if (v.decision == Decision::none || !is_example_status(v.status)) return std::nullopt;
+std::optional<Example> example_of(const SqliteStatement& s) {
+  const auto decision = decision_from_db(s.column_text(6));
+  const auto status = status_from_db(s.column_text(2));
+  if (decision == Decision::none || status == VoiceStatus::received) return std::nullopt;
   Example e;
-  e.voice_id = v.id;
-  e.text_masked = v.text_masked;
-  e.decision = v.decision;
-  if (v.status == VoiceStatus::out_of_scope || v.status == VoiceStatus::referred) {
+  e.voice_id = s.column_int(0);
+  e.decision = decision;
+  if (status == VoiceStatus::out_of_scope || status == VoiceStatus::referred) {
     e.out_of_scope = true;
-    return e;
+  } else {
+    const auto kind = parse_route_kind(s.column_text(3)).value_or(RouteKind::none);
+    e.division = s.column_text(5);
+    if (e.division.empty() || (kind != RouteKind::project && kind != RouteKind::division)) return std::nullopt;
+    if (kind == RouteKind::project) e.project_id = s.column_text(4);
   }
-  if (!v.route.has_division()) return std::nullopt;
-  if (v.route.kind == RouteKind::project) e.project_id = v.route.project_id;
-  e.division = v.route.division;
+  e.text_masked = s.column_text(1);
   return e;
 }
 
@@ -197,7 +203,23 @@ double share(std::int64_t part, std::int64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
-std::vector<Count> sorted_counts(const std::unordered_map<std::string, std::int64_t>& counts,
+// Counts by a text key, looked up by a view so that a row's key is copied only when new.
+struct ViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using CountMap = std::unordered_map<std::string, std::int64_t, ViewHash, std::equal_to<>>;
+
+struct Tally {
+  CountMap counts;
+  std::int64_t bump(std::string_view key) {
+    auto it = counts.find(key);
+    if (it == counts.end()) it = counts.emplace(std::string(key), 0).first;
+    return ++it->second;
+  }
+};
+
+std::vector<Count> sorted_counts(const CountMap& counts,
                                  const std::unordered_map<std::string, std::string>* labels = nullptr) {
   std::vector<Count> out;
   out.reserve(counts.size());
@@ -222,6 +244,7 @@ class SqliteVoiceStore final : public VoiceStore {
     if (auto p = new_voice_problem(voice); !p.empty()) return Status::invalid("invalid_voice", p);
     try {
       const std::string masked = options_.mask(voice.text);
+      const std::string grams = search_grams(normalizer_, masked);
       auto w = pool_.writer();
       SqliteTransaction tx(w.db());
       Inserter ins(w.db());
@@ -229,7 +252,7 @@ class SqliteVoiceStore final : public VoiceStore {
         return Status::conflict("duplicate_external_id",
                                 "external_id «" + voice.external_id + "» is already in the store");
       const auto decision = voice.status == VoiceStatus::received ? Decision::none : Decision::clerk;
-      const auto id = ins.insert(voice, masked, decision, actor.name, "received", timestamp());
+      const auto id = ins.insert(voice, masked, grams, decision, actor.name, "received", timestamp());
       auto v = load(w.db(), id, Scope{});
       tx.commit();
       return v;
@@ -247,13 +270,14 @@ class SqliteVoiceStore final : public VoiceStore {
       for (std::size_t start = 0; start < voices.size(); start += chunk) {
         const std::size_t end = std::min(voices.size(), start + chunk);
         // Masking (MeCab) runs before the write lock is taken, so other writers are not held up.
-        std::vector<std::string> masked(end - start);
+        std::vector<std::string> masked(end - start), grams(end - start);
         std::vector<std::string> problems(end - start);
         for (std::size_t i = start; i < end; ++i) {
           problems[i - start] = new_voice_problem(voices[i]);
           if (!problems[i - start].empty()) continue;
           try {
             masked[i - start] = options_.mask(voices[i].text);
+            grams[i - start] = search_grams(normalizer_, masked[i - start]);
           } catch (const Error& e) {
             problems[i - start] = e.what();
           }
@@ -277,7 +301,8 @@ class SqliteVoiceStore final : public VoiceStore {
             const auto decision = v.status == VoiceStatus::received ? Decision::none : Decision::imported;
             try {
               SqliteSavepoint row(w.db());
-              const auto id = ins.insert(v, masked[i - start], decision, options.actor.name, "imported", at);
+              const auto id =
+                  ins.insert(v, masked[i - start], grams[i - start], decision, options.actor.name, "imported", at);
               row.release();
               ids.push_back(id);
             } catch (const SqliteError& e) {
@@ -313,8 +338,8 @@ class SqliteVoiceStore final : public VoiceStore {
   Result<Voice> find_by_external_id(std::string_view external_id, const Scope& scope) const override {
     try {
       auto r = pool_.reader();
-      SqliteStatement s(r.db(), "SELECT " + std::string(kVoiceColumns) + " FROM voices WHERE external_id = ?1" +
-                                    (scope.limited() ? " AND route_division = ?2" : ""));
+      SqliteStatement s(
+          r.db(), select_voices(" WHERE v.external_id = ?1") + (scope.limited() ? " AND v.route_division = ?2" : ""));
       s.bind(1, external_id);
       if (scope.limited()) s.bind(2, scope.division);
       if (!s.step()) return Status::not_found("no voice with external_id «" + std::string(external_id) + "»");
@@ -387,7 +412,7 @@ class SqliteVoiceStore final : public VoiceStore {
                         "UPDATE voices SET status = :status, route_kind = :route_kind, route_project_id = "
                         ":route_project_id, route_project_name = :route_project_name, route_division = "
                         ":route_division, route_department = :route_department, route_referral = :route_referral, "
-                        "decision = :decision, decided_by = :decided_by, decided_at = :decided_at, answer = :answer, "
+                        "decision = :decision, decided_by = :decided_by, decided_at = :decided_at, "
                         "answered_at = :answered_at, published_at = :published_at, version = version + 1, "
                         "updated_at = :at WHERE id = :id AND version = :version");
       u.bind(":status", status_name(after.status));
@@ -395,7 +420,6 @@ class SqliteVoiceStore final : public VoiceStore {
       u.bind_text_or_null(u.index_of(":decision"), decision_name(after.decision));
       u.bind_text_or_null(u.index_of(":decided_by"), after.decided_by);
       u.bind_text_or_null(u.index_of(":decided_at"), after.decided_at);
-      u.bind_text_or_null(u.index_of(":answer"), after.answer);
       u.bind_text_or_null(u.index_of(":answered_at"), after.answered_at);
       u.bind_text_or_null(u.index_of(":published_at"), after.published_at);
       u.bind(":at", at);
@@ -406,6 +430,12 @@ class SqliteVoiceStore final : public VoiceStore {
       // as the last guard against a silent overwrite.
       if (w.db().changes() != 1)
         return Status::conflict("version_conflict", "voice " + std::to_string(id) + " changed while it was updated");
+      if (before.answer != after.answer) {
+        SqliteStatement a(w.db(), "UPDATE voice_texts SET answer = ?2 WHERE id = ?1");
+        a.bind(1, id);
+        a.bind_text_or_null(2, after.answer);
+        a.run();
+      }
 
       SqliteStatement h(w.db(),
                         "INSERT INTO voice_history (voice_id, at, actor, action, from_status, to_status, "
@@ -474,35 +504,48 @@ class SqliteVoiceStore final : public VoiceStore {
       where += clause;
       args.push_back(std::move(value));
     };
-    if (f.scope.limited()) add("route_division = ?", f.scope.division);
-    if (f.status) add("status = ?", std::string(status_name(*f.status)));
-    if (!f.division.empty()) add("route_division = ?", f.division);
-    if (!f.project_id.empty()) add("route_project_id = ?", f.project_id);
-    if (!f.confidence.empty()) add("suggested_confidence = ?", f.confidence);
-    if (!f.from.empty()) add("received_at >= ?", f.from);
-    if (!f.to.empty()) add("received_at <= ?", f.to);
-    // Words of three characters or more go to the trigram index (all of them, as phrases);
-    // shorter ones, which no trigram holds, are looked for in the text itself.
+    if (f.scope.limited()) add("v.route_division = ?", f.scope.division);
+    if (f.status) add("v.status = ?", std::string(status_name(*f.status)));
+    if (!f.division.empty()) add("v.route_division = ?", f.division);
+    if (!f.project_id.empty()) add("v.route_project_id = ?", f.project_id);
+    if (!f.confidence.empty()) add("v.suggested_confidence = ?", f.confidence);
+    if (!f.from.empty()) add("v.received_at >= ?", f.from);
+    if (!f.to.empty()) add("v.received_at <= ?", f.to);
+    const bool only_words = where.empty();
+    // Every word must be there: a word of two characters or more is a phrase of bigrams in
+    // the index; a lone character, which no bigram holds, is looked for in the text itself.
     std::string fts;
     for (const auto& word : split_words(f.q)) {
-      if (utf8::length(word) >= 3) {
-        fts += (fts.empty() ? "" : " AND ") + quoted_phrase(word);
-      } else {
-        add("text_masked LIKE ? ESCAPE '\\'", like_pattern(word));
-      }
+      auto wq = word_query(normalizer_, word);
+      if (!wq.fts.empty()) fts += (fts.empty() ? "" : " AND ") + wq.fts;
+      for (const auto& c : wq.single_chars)
+        add("v.id IN (SELECT id FROM voice_texts WHERE text_masked LIKE ? ESCAPE '\\')", like_pattern(c));
     }
-    if (!fts.empty()) add("id IN (SELECT rowid FROM voices_fts WHERE voices_fts MATCH ?)", fts);
+    if (!fts.empty()) add("v.id IN (SELECT rowid FROM voices_fts WHERE voices_fts MATCH ?)", fts);
 
     try {
       auto r = pool_.reader();
       ReadSnapshot snapshot(r.db());
       VoiceList out;
-      SqliteStatement count(r.db(), "SELECT count(*) FROM voices" + where);
+      // Words alone are counted in the index itself: each voice has one row there, and the
+      // join to voices would read every match's row only to count it.
+      const bool count_in_index = only_words && !fts.empty() && args.size() == 1;
+      SqliteStatement count(r.db(), count_in_index ? "SELECT count(*) FROM voices_fts WHERE voices_fts MATCH ?"
+                                                   : "SELECT count(*) FROM voices v" + where);
       for (std::size_t i = 0; i < args.size(); ++i) count.bind(static_cast<int>(i + 1), args[i]);
       count.step();
       out.total = count.column_int(0);
-      SqliteStatement page(r.db(), "SELECT " + std::string(kVoiceColumns) + " FROM voices" + where +
-                                       " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?");
+      // The page's ids come from voices alone (an index, for most filters); only those rows are
+      // joined to their texts, not the rows an offset skips. When the words alone match many
+      // voices, walking the date index and keeping the matches finds a page after a few
+      // hundred rows; SQLite would rather look up every match and sort them all (at 100k
+      // voices and 18k matches: 40 ms of CPU against 16).
+      constexpr std::int64_t kManyMatches = 2000;
+      const bool walk_dates = count_in_index && out.total > kManyMatches;
+      SqliteStatement page(r.db(), select_voices(" WHERE v.id IN (SELECT v.id FROM voices v" +
+                                                 std::string(walk_dates ? " INDEXED BY voices_received" : "") + where +
+                                                 " ORDER BY v.received_at DESC, v.id DESC LIMIT ? OFFSET ?)") +
+                                       " ORDER BY v.received_at DESC, v.id DESC");
       for (std::size_t i = 0; i < args.size(); ++i) page.bind(static_cast<int>(i + 1), args[i]);
       page.bind(static_cast<int>(args.size() + 1), static_cast<std::int64_t>(f.limit));
       page.bind(static_cast<int>(args.size() + 2), static_cast<std::int64_t>(f.offset));
@@ -533,62 +576,71 @@ class SqliteVoiceStore final : public VoiceStore {
     if (q.scope.limited()) add("route_division = ?", q.scope.division);
     try {
       auto r = pool_.reader();
+      ReadSnapshot snapshot(r.db());
       // One pass over the range, counted here: cheaper at 100k voices than one GROUP BY each.
+      // A wide range reads the table straight through: SQLite would take the date index and
+      // look every row up (at 100k voices, 12% of the time went to those lookups).
+      const bool wide = wide_range(r.db(), q.from, q.to);
       SqliteStatement s(r.db(),
                         "SELECT route_division, route_project_id, route_project_name, received_at, status, channel, "
                         "suggested_out_of_scope, suggested_confidence, suggested_project_1, suggested_project_2, "
                         "suggested_project_3, route_kind, decision FROM voices" +
-                            where);
+                            std::string(wide ? " NOT INDEXED" : "") + where);
       for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
       Stats out;
-      std::unordered_map<std::string, std::int64_t> division, project, channel, overdue;
+      Tally division, project, channel, overdue;
+      std::map<std::string, std::int64_t, std::less<>> month;  // a few dozen keys, wanted in order
+      std::array<std::int64_t, kVoiceStatuses.size()> status{};
       std::unordered_map<std::string, std::string> project_names;
-      std::map<std::string, std::int64_t> month;
-      std::unordered_map<std::string, std::int64_t> status;
       std::int64_t in_scope = 0;
+      // Views into the row, compared and counted without a copy: 100k rows in one pass.
       while (s.step()) {
         ++out.total;
-        const std::string div = s.column_text(0);
-        ++division[div];
-        if (!s.is_null(1)) {
-          const std::string pid = s.column_text(1);
-          ++project[pid];
-          if (!s.is_null(2)) project_names[pid] = s.column_text(2);
+        const auto div = s.column_view(0);
+        division.bump(div);
+        const bool has_project = !s.is_null(1);
+        const auto pid = s.column_view(1);
+        if (has_project) {
+          if (project.bump(pid) == 1) project_names.emplace(pid, s.column_view(2));
         }
-        const std::string received = s.column_text(3);
-        ++month[received.substr(0, 7)];
-        const std::string st = s.column_text(4);
-        ++status[st];
-        ++channel[s.column_text(5)];
+        const auto received = s.column_view(3);
+        const auto ym = received.substr(0, 7);
+        if (auto m = month.find(ym); m != month.end()) {
+          ++m->second;
+        } else {
+          month.emplace(ym, 1);
+        }
+        const auto st = s.column_view(4);
+        for (std::size_t k = 0; k < kVoiceStatuses.size(); ++k)
+          if (st == status_name(kVoiceStatuses[k])) ++status[k];
+        channel.bump(s.column_view(5));
         if (!s.is_null(6)) {
           ++out.suggested;
           if (s.column_int(6) != 0) {
             ++out.suggested_out_of_scope;
           } else {
             ++in_scope;
-            if (s.column_text(7) == "low") ++out.suggested_low_confidence;
+            if (s.column_view(7) == "low") ++out.suggested_low_confidence;
           }
         }
         const bool unanswered = st == "new" || st == "confirmed" || st == "forwarded";
-        if (unanswered && received < overdue_before) ++overdue[div];
+        if (unanswered && received < overdue_before) overdue.bump(div);
         const bool routed_on = st == "confirmed" || st == "forwarded" || st == "answered" || st == "published";
-        if (routed_on && s.column_text(12) == "clerk" && s.column_text(11) == "project" && !s.is_null(8)) {
-          const std::string pid = s.column_text(1);
+        if (routed_on && has_project && s.column_view(12) == "clerk" && s.column_view(11) == "project" &&
+            !s.is_null(8)) {
           ++out.accuracy.confirmed;
-          if (pid == s.column_text(8)) ++out.accuracy.first;
-          if (pid == s.column_text(8) || pid == s.column_text(9) || pid == s.column_text(10)) ++out.accuracy.top3;
+          if (pid == s.column_view(8)) ++out.accuracy.first;
+          if (pid == s.column_view(8) || pid == s.column_view(9) || pid == s.column_view(10)) ++out.accuracy.top3;
         }
       }
-      out.by_division = sorted_counts(division);
-      out.by_project = sorted_counts(project, &project_names);
+      out.by_division = sorted_counts(division.counts);
+      out.by_project = sorted_counts(project.counts, &project_names);
       for (const auto& [k, n] : month) out.by_month.push_back({k, {}, n});
-      for (auto st : kVoiceStatuses) {
-        auto it = status.find(std::string(status_name(st)));
+      for (std::size_t k = 0; k < kVoiceStatuses.size(); ++k)
         out.by_status.push_back(
-            {std::string(status_name(st)), std::string(status_label(st)), it == status.end() ? 0 : it->second});
-      }
-      out.by_channel = sorted_counts(channel);
-      out.overdue_by_division = sorted_counts(overdue);
+            {std::string(status_name(kVoiceStatuses[k])), std::string(status_label(kVoiceStatuses[k])), status[k]});
+      out.by_channel = sorted_counts(channel.counts);
+      out.overdue_by_division = sorted_counts(overdue.counts);
       out.out_of_scope_share = share(out.suggested_out_of_scope, out.suggested);
       out.low_confidence_share = share(out.suggested_low_confidence, in_scope);
       out.accuracy.first_share = share(out.accuracy.first, out.accuracy.confirmed);
@@ -611,21 +663,17 @@ class SqliteVoiceStore final : public VoiceStore {
       ReadSnapshot snapshot(r.db());
       ExampleChanges out;
       out.revision = current_revision(r.db());
-      std::string sql = "SELECT " + std::string(kVoiceColumns) + " FROM voices";
-      if (revision > 0) {
-        sql += " WHERE id IN (SELECT voice_id FROM voice_history WHERE id > ?1)";
-      } else {
-        sql += " WHERE decision IS NOT NULL AND status <> 'new'";
-      }
-      sql += " ORDER BY id";
+      std::string sql = std::string(kExampleColumns) + std::string(kVoiceFrom) +
+                        (revision > 0 ? " WHERE v.id IN (SELECT voice_id FROM voice_history WHERE id > ?1)"
+                                      : " WHERE v.decision IS NOT NULL AND v.status <> 'new'") +
+                        " ORDER BY v.id";
       SqliteStatement s(r.db(), sql);
       if (revision > 0) s.bind(1, revision);
       while (s.step()) {
-        const Voice v = read_voice(s, Scope{});
-        if (auto e = example_of(v)) {
+        if (auto e = example_of(s)) {
           out.upserted.push_back(std::move(*e));
         } else if (revision > 0) {
-          out.removed.push_back(v.id);
+          out.removed.push_back(s.column_int(0));
         }
       }
       return out;
@@ -665,15 +713,17 @@ class SqliteVoiceStore final : public VoiceStore {
         : db_(db),
           taken_(db, "SELECT 1 FROM voices WHERE external_id = ?1"),
           voice_(db,
-                 "INSERT INTO voices (external_id, channel, received_at, text, text_masked, status, suggestion_json, "
-                 "suggested_out_of_scope, suggested_confidence, suggested_project_1, suggested_project_2, "
-                 "suggested_project_3, route_kind, route_project_id, route_project_name, route_division, "
-                 "route_department, route_referral, decision, decided_by, decided_at, answer, answered_at, "
-                 "published_at, created_at, updated_at) VALUES (:external_id, :channel, :received_at, :text, "
-                 ":text_masked, :status, :suggestion_json, :suggested_out_of_scope, :suggested_confidence, :p1, :p2, "
-                 ":p3, :route_kind, :route_project_id, :route_project_name, :route_division, :route_department, "
-                 ":route_referral, :decision, :decided_by, :decided_at, :answer, :answered_at, :published_at, :at, "
-                 ":at)"),
+                 "INSERT INTO voices (external_id, channel, received_at, status, suggested_out_of_scope, "
+                 "suggested_confidence, suggested_project_1, suggested_project_2, suggested_project_3, route_kind, "
+                 "route_project_id, route_project_name, route_division, route_department, route_referral, decision, "
+                 "decided_by, decided_at, answered_at, published_at, created_at, updated_at) VALUES (:external_id, "
+                 ":channel, :received_at, :status, :suggested_out_of_scope, :suggested_confidence, :p1, :p2, :p3, "
+                 ":route_kind, :route_project_id, :route_project_name, :route_division, :route_department, "
+                 ":route_referral, :decision, :decided_by, :decided_at, :answered_at, :published_at, :at, :at)"),
+          texts_(
+              db,
+              "INSERT INTO voice_texts (id, text, text_masked, suggestion_json, answer) VALUES (?1, ?2, ?3, ?4, ?5)"),
+          fts_(db, "INSERT INTO voices_fts (rowid, grams) VALUES (?1, ?2)"),
           history_(db,
                    "INSERT INTO voice_history (voice_id, at, actor, action, from_status, to_status, route_before, "
                    "route_after, answer, note) VALUES (?1, ?2, ?3, ?4, NULL, ?5, NULL, ?6, ?7, NULL)") {}
@@ -684,18 +734,15 @@ class SqliteVoiceStore final : public VoiceStore {
       return taken_.step();
     }
 
-    std::int64_t insert(const NewVoice& v, const std::string& masked, Decision decision, const std::string& actor,
-                        std::string_view action, const std::string& at) {
+    std::int64_t insert(const NewVoice& v, const std::string& masked, const std::string& grams, Decision decision,
+                        const std::string& actor, std::string_view action, const std::string& at) {
       voice_.reset();
       voice_.bind_text_or_null(voice_.index_of(":external_id"), v.external_id);
       voice_.bind(":channel", v.channel);
       voice_.bind(":received_at", v.received_at);
-      voice_.bind(":text", v.text);
-      voice_.bind(":text_masked", masked);
       voice_.bind(":status", status_name(v.status));
       if (v.suggestion) {
         const auto& g = *v.suggestion;
-        voice_.bind(":suggestion_json", g.json);
         voice_.bind(":suggested_out_of_scope", g.out_of_scope ? 1 : 0);
         voice_.bind_text_or_null(voice_.index_of(":suggested_confidence"), g.confidence);
         const char* names[] = {":p1", ":p2", ":p3"};
@@ -708,12 +755,19 @@ class SqliteVoiceStore final : public VoiceStore {
         voice_.bind(":decided_by", actor);
         voice_.bind(":decided_at", at);
       }
-      voice_.bind_text_or_null(voice_.index_of(":answer"), v.answer);
       voice_.bind_text_or_null(voice_.index_of(":answered_at"), v.answered_at);
       voice_.bind_text_or_null(voice_.index_of(":published_at"), v.published_at);
       voice_.bind(":at", at);
       voice_.run();
       const auto id = db_.last_insert_id();
+      texts_.reset();
+      texts_.bind(1, id).bind(2, v.text).bind(3, masked);
+      if (v.suggestion) texts_.bind(4, v.suggestion->json);
+      texts_.bind_text_or_null(5, v.answer);
+      texts_.run();
+      fts_.reset();
+      fts_.bind(1, id).bind(2, grams);
+      fts_.run();
       history_.reset();
       history_.bind(1, id).bind(2, at).bind(3, actor).bind(4, action).bind(5, status_name(v.status));
       history_.bind(6, route_json(v.route));
@@ -724,17 +778,29 @@ class SqliteVoiceStore final : public VoiceStore {
 
    private:
     SqliteDb& db_;
-    SqliteStatement taken_, voice_, history_;
+    SqliteStatement taken_, voice_, texts_, fts_, history_;
   };
 
   static Result<Voice> load(SqliteDb& db, std::int64_t id, const Scope& scope) {
-    SqliteStatement s(db, "SELECT " + std::string(kVoiceColumns) + " FROM voices WHERE id = ?1" +
-                              (scope.limited() ? " AND route_division = ?2" : ""));
+    SqliteStatement s(db, select_voices(" WHERE v.id = ?1") + (scope.limited() ? " AND v.route_division = ?2" : ""));
     s.bind(1, id);
     if (scope.limited()) s.bind(2, scope.division);
     // Outside the scope reads as absent: a division user learns nothing of other 課's voices.
     if (!s.step()) return Status::not_found("no voice " + std::to_string(id));
     return read_voice(s, scope);
+  }
+
+  // Whether [from, to] holds more than a quarter of the voices (the date index counts it).
+  static bool wide_range(SqliteDb& db, const std::string& from, const std::string& to) {
+    if (from.empty() && to.empty()) return true;
+    SqliteStatement all(db, "SELECT count(*) FROM voices INDEXED BY voices_received");
+    all.step();
+    SqliteStatement in(db,
+                       "SELECT count(*) FROM voices INDEXED BY voices_received WHERE received_at >= ?1 AND "
+                       "received_at <= ?2");
+    in.bind(1, from.empty() ? std::string("0000-00-00") : from).bind(2, to.empty() ? std::string("9999-99-99") : to);
+    in.step();
+    return in.column_int(0) * 4 > all.column_int(0);
   }
 
   static std::int64_t current_revision(SqliteDb& db) {
@@ -747,6 +813,7 @@ class SqliteVoiceStore final : public VoiceStore {
   std::string timestamp() const { return utc_timestamp(clock()); }
 
   StoreOptions options_;
+  Normalizer normalizer_;
   mutable ConnectionPool pool_;
 };
 

@@ -298,7 +298,7 @@ TEST_CASE("Listing filters, pages and orders newest first", "[store][list]") {
       {"道路の穴を早く直してほしい", "2024-04-03", "medium"},
       {"公園のトイレが汚い", "2024-04-05", "low"},
       {"ふるさと納税の使い道を知りたい", "2024-05-01", "high"},
-      {"図書館の開館時間を延ばして", "2024-05-02", "low"},
+      {"図書館の開館時間を延ばして。ＳＮＳで知らせて", "2024-05-02", "low"},
   };
   std::vector<std::int64_t> ids;
   for (const auto& s : seeds) {
@@ -345,12 +345,23 @@ TEST_CASE("Listing filters, pages and orders newest first", "[store][list]") {
   f.to = "2024-04-30";
   CHECK(ids_of(list(f)) == std::vector<std::int64_t>{ids[2], ids[1]});
   f = {};
-  f.q = "ふるさと納税";  // trigram index
+  f.q = "ふるさと納税";  // a phrase of bigrams in the index
   CHECK(ids_of(list(f)) == std::vector<std::int64_t>{ids[3], ids[0]});
+  CHECK(list(f).total == 2);
+  f.q = "納税のふるさと";  // the same bigrams in another order are not the word
+  CHECK(list(f).total == 0);
   f.q = "ふるさと納税　使い道";  // every word, split on the ideographic space too
   CHECK(ids_of(list(f)) == std::vector<std::int64_t>{ids[3]});
-  f.q = "道路";  // two characters: no trigram holds them
+  f.q = "道路";  // two characters: one bigram
   CHECK(ids_of(list(f)) == std::vector<std::int64_t>{ids[1]});
+  f.q = "sns";  // written ＳＮＳ
+  CHECK(ids_of(list(f)) == std::vector<std::int64_t>{ids[4]});
+  f.q = "穴";  // one character: looked for in the text
+  CHECK(ids_of(list(f)) == std::vector<std::int64_t>{ids[1]});
+  f.q = "穴 道路";
+  f.status = S::confirmed;
+  CHECK(ids_of(list(f)) == std::vector<std::int64_t>{ids[1]});
+  f.status.reset();
   f.q = "田中";  // masked away: a name is not searchable
   CHECK(list(f).total == 0);
   f.q = "100%";
@@ -584,6 +595,7 @@ TEST_CASE("A kill -9 in the middle of an import keeps every committed chunk whol
     return s.column_int(0);
   };
   CHECK(scalar("SELECT count(*) FROM voice_history") == total);
+  CHECK(scalar("SELECT count(*) FROM voice_texts") == total);
   CHECK(scalar("SELECT count(*) FROM voices v WHERE NOT EXISTS "
                "(SELECT 1 FROM voice_history h WHERE h.voice_id = v.id)") == 0);
   CHECK(scalar("SELECT count(*) FROM voices_fts WHERE voices_fts MATCH '\"声 1\"'") >= 1);
@@ -616,4 +628,23 @@ TEST_CASE("A backup is a consistent copy that opens as a store", "[store][backup
   CHECK(restored->history(1, {}).value().size() == 1);
   CHECK_FALSE(std::filesystem::exists(copy.string() + ".part-" + std::to_string(getpid())));
   CHECK(d.store->backup(d.dir / "no" / "such" / "dir" / "x.db").http_status == 500);
+
+  // While a clerk keeps adding voices, a backup still finishes with a snapshot between them.
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 0; !stop; ++i) (void)d.store->add_voice(voice("並行する声" + std::to_string(i)), kClerk);
+  });
+  const auto during = d.dir / "backup" / "during.db";
+  const auto status = d.store->backup(during);
+  stop = true;
+  writer.join();
+  REQUIRE(status.ok());
+  auto snapshot = open_sqlite_store(during, d.options());
+  const auto n = snapshot->list_voices(f).value().total;
+  CHECK(n >= 21);
+  CHECK(n <= d.store->list_voices(f).value().total);
+  SqliteDb db(during, {});
+  SqliteStatement check(db, "PRAGMA integrity_check");
+  check.step();
+  CHECK(check.column_text(0) == "ok");
 }

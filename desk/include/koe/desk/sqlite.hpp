@@ -97,6 +97,8 @@ class SqliteStatement {
   std::int64_t column_int(int column) const;
   double column_double(int column) const;
   std::string column_text(int column) const;  ///< "" for NULL
+  /// The text without a copy, valid until the next step() or reset().
+  std::string_view column_view(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
 
  private:
