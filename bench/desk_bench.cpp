@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "koe/desk/accounts.hpp"
 #include "koe/desk/dates.hpp"
 #include "koe/desk/masking.hpp"
 #include "koe/desk/voice_store.hpp"
@@ -347,6 +348,22 @@ int main(int argc, char** argv) {
     auto since = store->examples_since(revision);
     std::printf("examples_since\t%zu changed\t%.1f ms\n",
                 since.ok() ? since.value().upserted.size() + since.value().removed.size() : 0, ms_since(t0));
+
+    {
+      // The cost of a password hash (argon2id, interactive limits): what a login costs.
+      Accounts accounts(open_sqlite_account_store(db, {}));
+      std::vector<double> hash_wall, hash_cpu;
+      for (int i = 0; i < 5; ++i) {
+        const auto t = timed([&] {
+          (void)accounts.add_user({"bench" + std::to_string(i), Role::clerk, {}, "a long enough password"});
+        });
+        hash_wall.push_back(t.wall);
+        hash_cpu.push_back(t.cpu);
+      }
+      p = percentiles(hash_wall);
+      c = percentiles(hash_cpu);
+      std::printf("password hash\twall p50 %.0f ms\tcpu p50 %.0f ms\t(argon2id interactive, 64 MiB)\n", p.p50, c.p50);
+    }
 
     if (mask_sample > 0) {
       koe::Analyzer analyzer(koe::default_analyzer_options());

@@ -5,8 +5,9 @@
 namespace koe::desk {
 
 ConnectionPool::ConnectionPool(const std::filesystem::path& path, const SqliteConnectOptions& options,
-                               std::size_t idle_readers, std::span<const Migration> migrations)
-    : path_(path), options_(options), idle_readers_(idle_readers), writer_(path, options) {
+                               std::size_t idle_readers, std::span<const Migration> migrations, Setup setup)
+    : path_(path), options_(options), idle_readers_(idle_readers), setup_(std::move(setup)), writer_(path, options) {
+  if (setup_) setup_(writer_);
   // WAL: readers keep reading the last committed state while a clerk's change is written, and
   // a commit appends to the log instead of rewriting pages. The mode is stored in the file.
   std::string mode;
@@ -29,7 +30,9 @@ ConnectionPool::Reader ConnectionPool::reader() const {
       return Reader(*this, std::move(db));
     }
   }
-  return Reader(*this, std::make_unique<SqliteDb>(path_, options_));
+  auto db = std::make_unique<SqliteDb>(path_, options_);
+  if (setup_) setup_(*db);
+  return Reader(*this, std::move(db));
 }
 
 void ConnectionPool::give_back(std::unique_ptr<SqliteDb> db) const {

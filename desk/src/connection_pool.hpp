@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -14,9 +15,12 @@ namespace koe::desk {
 
 class ConnectionPool {
  public:
+  /// Called on every connection the pool opens (SQL functions a store registers).
+  using Setup = std::function<void(SqliteDb&)>;
+
   /// Opens the writer, switches the file to WAL and applies `migrations`. Throws Error.
   ConnectionPool(const std::filesystem::path& path, const SqliteConnectOptions& options, std::size_t idle_readers,
-                 std::span<const Migration> migrations);
+                 std::span<const Migration> migrations, Setup setup = {});
 
   class Writer {
    public:
@@ -54,6 +58,7 @@ class ConnectionPool {
   std::filesystem::path path_;
   SqliteConnectOptions options_;
   std::size_t idle_readers_;
+  Setup setup_;
   std::mutex write_mutex_;
   SqliteDb writer_;
   mutable std::mutex readers_mutex_;

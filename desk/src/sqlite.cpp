@@ -111,6 +111,12 @@ SqliteStatement& SqliteStatement::bind_blob(int index, std::string_view bytes) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bind_pointer(int index, const void* object, const char* type) {
+  const int rc = sqlite3_bind_pointer(stmt_, index, const_cast<void*>(object), type, nullptr);
+  if (rc != SQLITE_OK) db_->fail("bind", rc);
+  return *this;
+}
+
 SqliteStatement& SqliteStatement::bind_text_or_null(int index, std::string_view value) {
   return value.empty() ? bind(index, nullptr) : bind(index, value);
 }

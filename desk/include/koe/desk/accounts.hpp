@@ -66,11 +66,11 @@ struct LoginPolicy {
   std::chrono::seconds forget_after{std::chrono::hours(1)};
 };
 
-/// The cost of a password hash. Interactive (argon2id, 2 passes over 64 MiB: about 0.1 s here)
-/// by default: the desk is used inside the city hall's network, logins are also rate-limited,
-/// and moderate (256 MiB, ~0.5 s and 256 MiB per concurrent login) would make each login slow
-/// and the tests slower still. Stored hashes carry their own limits, so a change applies at
-/// the next password change or login.
+/// The cost of a password hash. Interactive (argon2id, 2 passes over 64 MiB: 0.15 s of CPU
+/// on the 2-core build machine) by default: the desk is used inside the city hall's network,
+/// logins are rate-limited as well, and moderate (256 MiB: several times slower, and 256 MiB
+/// per concurrent login) would slow every login and the tests more. A stored hash carries
+/// its own limits; a changed setting applies at the user's next login.
 enum class PasswordCost { interactive, moderate };
 
 struct AccountsOptions {

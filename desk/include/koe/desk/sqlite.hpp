@@ -78,6 +78,9 @@ class SqliteStatement {
   SqliteStatement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   SqliteStatement& bind(int index, std::nullptr_t);
   SqliteStatement& bind_blob(int index, std::string_view bytes);
+  /// A C++ object for an SQL function of this process (sqlite3_bind_pointer); `type` must be
+  /// a string literal the function checks. The object must outlive the statement's use.
+  SqliteStatement& bind_pointer(int index, const void* object, const char* type);
   /// NULL for an empty string: optional text columns keep "not given" as NULL.
   SqliteStatement& bind_text_or_null(int index, std::string_view value);
   template <class T>
