@@ -148,11 +148,11 @@ Result<NewVoice> voice_of(const Row& row, const ExportOptions& options) {
   NewVoice v;
   v.external_id = get("external_id");
   v.text = get("text");
-  if (v.text.empty()) return Status::invalid("", "text is empty");
+  if (v.text.empty()) return Status::invalid("invalid_row", "text is empty");
   const std::string received = get("received_at");
-  if (received.empty()) return Status::invalid("", "received_at is empty");
+  if (received.empty()) return Status::invalid("invalid_row", "received_at is empty");
   const auto date = parse_date(received);
-  if (!date) return Status::invalid("", "received_at «" + received + "» is not a date");
+  if (!date) return Status::invalid("invalid_row", "received_at «" + received + "» is not a date");
   v.received_at = *date;
   v.channel = get("channel");
   if (v.channel.empty()) v.channel = options.default_channel;
@@ -161,7 +161,7 @@ Result<NewVoice> voice_of(const Row& row, const ExportOptions& options) {
     const std::string value = get(field);
     if (value.empty()) continue;
     const auto d = parse_date(value);
-    if (!d) return Status::invalid("", std::string(field) + " «" + value + "» is not a date");
+    if (!d) return Status::invalid("invalid_row", std::string(field) + " «" + value + "» is not a date");
     *target = *d;
   }
   v.answer = get("answer");
@@ -176,7 +176,7 @@ Result<NewVoice> voice_of(const Row& row, const ExportOptions& options) {
         if (r.department.empty()) r.department = known->department;
       }
     }
-    if (r.division.empty()) return Status::invalid("", "project «" + project_id + "» has no 課 (division)");
+    if (r.division.empty()) return Status::invalid("invalid_row", "project «" + project_id + "» has no 課 (division)");
     v.route = std::move(r);
   } else if (!division.empty()) {
     v.route = Route::to_division(division, get("department"));
@@ -190,7 +190,7 @@ Result<NewVoice> voice_of(const Row& row, const ExportOptions& options) {
     if (!s) {
       std::string names;
       for (auto k : kVoiceStatuses) names += (names.empty() ? "" : ", ") + std::string(status_name(k));
-      return Status::invalid("", "status «" + status + "» is not a status (" + names + ", or 受付, 回答済…)");
+      return Status::invalid("invalid_row", "status «" + status + "» is not a status (" + names + ", or 受付, 回答済…)");
     }
     v.status = *s;
   } else {
@@ -199,7 +199,7 @@ Result<NewVoice> voice_of(const Row& row, const ExportOptions& options) {
   if (v.status == VoiceStatus::referred && v.route.kind != RouteKind::referral && !referral.empty())
     v.route = Route::to_referral(referral);
   if (auto unmet = unmet_requirement({v.status, v.route, v.answer}); !unmet.empty())
-    return Status::invalid("", "status " + std::string(status_name(v.status)) + ": " + unmet);
+    return Status::invalid("invalid_row", "status " + std::string(status_name(v.status)) + ": " + unmet);
   return v;
 }
 
