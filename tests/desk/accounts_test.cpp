@@ -40,7 +40,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("Users are added with a role; names are unique; passwords are long enough", "[accounts]") {
+TEST_CASE("Users are added with a role, under unique names, with long enough passwords", "[accounts]") {
   Fixture f;
   const auto u = f.add("suzuki", Role::division, "道路管理課");
   CHECK(u.id > 0);
@@ -95,7 +95,7 @@ TEST_CASE("A login opens a session with a CSRF token until logout or expiry", "[
   CHECK(count.column_int(0) == 0);
 }
 
-TEST_CASE("A wrong password is 401; five in a row lock the name with a growing delay", "[accounts][lock]") {
+TEST_CASE("A wrong password is 401, and five in a row lock the name with a growing delay", "[accounts][lock]") {
   Fixture f;
   f.add("clerk1");
   for (int i = 0; i < 5; ++i) {

@@ -245,7 +245,7 @@ TEST_CASE("Each status requires what a 広聴課 needs of it", "[transitions]") 
   }
 }
 
-TEST_CASE("Entering out of scope clears the route; the history names each change", "[transitions]") {
+TEST_CASE("Entering out of scope clears the route, and the history names each change", "[transitions]") {
   VoiceChange c;
   c.status = S::out_of_scope;
   const VoiceState before{S::received, project(), {}};

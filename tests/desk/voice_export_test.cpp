@@ -141,7 +141,7 @@ TEST_CASE("A Shift_JIS export from Excel is decoded", "[export][csv]") {
   CHECK(e.errors.empty());
 }
 
-TEST_CASE("Columns named on the command line win; a wrong name is refused", "[export][columns]") {
+TEST_CASE("Columns named on the command line win, and a wrong name is refused", "[export][columns]") {
   const std::string csv =
       "番号,日付,件名,提言の内容,受付日\n"
       "1,2024/4/1,公園,公園のベンチを増やして,2024/5/1\n";
