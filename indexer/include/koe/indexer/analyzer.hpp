@@ -71,6 +71,9 @@ class Analyzer {
   const Normalizer& normalizer() const { return normalizer_; }
   /// The canonical term for a single word as the analyzer would index it.
   std::string canonical(const std::string& term) const;
+  /// The MeCab tokenizer, for what terms do not carry (pos3 人名 for the desk's name masking).
+  /// Give it normalized text, as analyze() does.
+  const MecabTokenizer& tokenizer() const { return *tokenizer_; }
 
  private:
   AnalyzerOptions options_;
