@@ -85,6 +85,11 @@ nlohmann::json RouteTable::openapi_paths() const {
     }
     if (!r.request_body.is_null()) op["requestBody"] = r.request_body;
     op["responses"] = r.responses.is_null() ? nlohmann::json{{"200", {{"description", "OK"}}}} : r.responses;
+    if (r.access != Access::open) {
+      op["security"] = nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"session", nlohmann::json::array()}}});
+      op["responses"]["401"] = {{"$ref", "#/components/responses/Error"}};
+      op["responses"]["403"] = {{"$ref", "#/components/responses/Error"}};
+    }
     paths[std::string(r.path)][lower(r.method)] = op;
   }
   return paths;

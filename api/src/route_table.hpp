@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "koe/desk/accounts.hpp"
 #include "koe/http/message.hpp"
 
 namespace koe::api {
@@ -28,12 +29,25 @@ struct ParamDoc {
 /// work (many voices per request) must not hold every worker while searches wait.
 enum class Workload { interactive, batch };
 
+/// Who may call a route. The desk's routes hold personal data: they need a signed-in user
+/// (the login page's session cookie, or an API token) of a role.
+enum class Access { open, signed_in, clerk, admin };
+
+/// One request as its handler sees it: the request, the response, and who asked (routes
+/// other than open; the session too when the caller signed in on the login page).
+struct Call {
+  http::Request& req;
+  http::Response& res;
+  const desk::User* user = nullptr;
+  const desk::Session* session = nullptr;
+};
+
 struct Route {
   std::string_view method;  ///< GET, POST, PATCH, DELETE
   /// "/api/v1/projects/{id}": a `{name}` segment matches one path segment (its value in
   /// Request::path_params); a last `{name...}` matches the rest of the path.
   std::string_view path;
-  std::function<void(http::Request&, http::Response&)> handler;
+  std::function<void(Call&)> handler;
   std::string_view summary;  ///< OpenAPI summary; routes without one are not documented
   std::vector<ParamDoc> params = {};
   /// OpenAPI requestBody; its media types are the only ones the route accepts (415 otherwise).
@@ -42,6 +56,7 @@ struct Route {
   Workload workload = Workload::interactive;
   /// Largest body this route reads, in bytes (0: no body); a function of the settings.
   std::function<std::size_t()> max_body_bytes = [] { return std::size_t{0}; };
+  Access access = Access::open;
 };
 
 class RouteTable {

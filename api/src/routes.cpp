@@ -47,7 +47,9 @@ void with_index(Service& s, Response& res, F&& body) {
   if (Status st = s.index.with(std::forward<F>(body)); !st.ok()) send_status(res, st);
 }
 
-void get_search(Service& s, Request& req, Response& res) {
+void get_search(Service& s, Call& c) {
+  const Request& req = c.req;
+  Response& res = c.res;
   search::SearchRequest sr;
   sr.query = req.param("q").value_or("");
   auto limit = count_param(req, "limit", sr.limit, search::kSearchLimitRange);
@@ -66,7 +68,9 @@ void get_search(Service& s, Request& req, Response& res) {
   });
 }
 
-void post_match(Service& s, Request& req, Response& res) {
+void post_match(Service& s, Call& c) {
+  const Request& req = c.req;
+  Response& res = c.res;
   auto body = wire::parse_json_body(req.body);
   if (!body.ok()) return send_status(res, body.status());
   auto mr = wire::match_request(body.value());
@@ -92,7 +96,9 @@ Result<search::VoiceBatch> route_batch(const Request& req) {
   return wire::voice_batch(body.value());
 }
 
-void post_route(Service& s, Request& req, Response& res) {
+void post_route(Service& s, Call& c) {
+  const Request& req = c.req;
+  Response& res = c.res;
   auto batch = route_batch(req);
   if (!batch.ok()) return send_status(res, batch.status());
   const auto& voices = batch.value().voices;
@@ -112,11 +118,14 @@ void post_route(Service& s, Request& req, Response& res) {
   });
 }
 
-void get_projects(Service& s, Request&, Response& res) {
+void get_projects(Service& s, Call& c) {
+  Response& res = c.res;
   with_index(s, res, [&](Xapian::Database& db) { send_json(res, 200, wire::project_list_json(search::list_projects(db))); });
 }
 
-void get_project(Service& s, Request& req, Response& res) {
+void get_project(Service& s, Call& c) {
+  const Request& req = c.req;
+  Response& res = c.res;
   with_index(s, res, [&](Xapian::Database& db) {
     auto r = search::project_detail(db, req.path_param("id"));
     if (!r.ok()) return send_status(res, r.status());
@@ -124,7 +133,9 @@ void get_project(Service& s, Request& req, Response& res) {
   });
 }
 
-void get_related(Service& s, Request& req, Response& res) {
+void get_related(Service& s, Call& c) {
+  const Request& req = c.req;
+  Response& res = c.res;
   auto limit = count_param(req, "limit", 5, search::kRelatedLimitRange);
   if (!limit.ok()) return send_status(res, limit.status());
   const std::string id = req.path_param("id");
@@ -135,7 +146,8 @@ void get_related(Service& s, Request& req, Response& res) {
   });
 }
 
-void get_healthz(Service& s, Request&, Response& res) {
+void get_healthz(Service& s, Call& c) {
+  Response& res = c.res;
   auto db = s.index.current();
   if (!db.ok())
     return send_json(res, 503, {{"status", "starting"}, {"error", wire::error_json(db.status())["error"]}});
@@ -143,7 +155,8 @@ void get_healthz(Service& s, Request&, Response& res) {
             {{"status", "ok"}, {"revision", db.value()->get_revision()}, {"sections", db.value()->get_doccount()}});
 }
 
-void get_metrics(Service& s, Request&, Response& res) {
+void get_metrics(Service& s, Call& c) {
+  Response& res = c.res;
   auto db = s.index.current();
   Xapian::Database* d = db.ok() ? db.value() : nullptr;
   res.set_body(s.metrics.render(d ? d->get_revision() : 0, d ? d->get_doccount() : 0), "text/plain; version=0.0.4");
@@ -153,9 +166,7 @@ void get_metrics(Service& s, Request&, Response& res) {
 
 RouteTable build_routes(Service& s) {
   RouteTable t;
-  auto handler = [&s](void (*fn)(Service&, Request&, Response&)) {
-    return [&s, fn](Request& req, Response& res) { fn(s, req, res); };
-  };
+  auto handler = [&s](void (*fn)(Service&, Call&)) { return [&s, fn](Call& c) { fn(s, c); }; };
   const auto match_body = [&s] { return s.settings.max_match_bytes; };
   const auto route_body = [&s] { return s.settings.max_route_bytes; };
 
@@ -193,7 +204,7 @@ RouteTable build_routes(Service& s) {
           {"limit", "query", {{"type", "integer"}, {"minimum", search::kRelatedLimitRange.min}, {"maximum", search::kRelatedLimitRange.max}, {"default", 5}}}},
          nullptr, with_ok(json_body("{project_id, related: [{project, score, terms}]}"), error_responses({"400", "404"}))});
   t.add({"GET", "/api/v1/openapi.json",
-         [&s](Request&, Response& res) { send_json(res, 200, openapi_document(*s.routes)); }, "This document", {}, nullptr,
+         [&s](Call& c) { send_json(c.res, 200, openapi_document(*s.routes)); }, "This document", {}, nullptr,
          {{"200", json_body("OpenAPI 3 document")}}});
   t.add({"GET", "/healthz", handler(get_healthz), "Ready once the index is open", {}, nullptr,
          {{"200", {{"description", "{status: ok, revision, sections}"}}}, {"503", {{"description", "the index is not open yet"}}}}});
@@ -201,13 +212,15 @@ RouteTable build_routes(Service& s) {
          "Prometheus metrics: requests by route and status, latency histogram, index revision and size", {}, nullptr,
          {{"200", {{"description", "text exposition format"}, {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}}}});
 
+  add_desk_routes(t, s);
+
   // The pages: plain HTML that calls the API above (not in the OpenAPI document).
-  auto page = [&s](const char* file) { return [&s, file](Request&, Response& res) { send_file(res, s.web_root, file); }; };
+  auto page = [&s](const char* file) { return [&s, file](Call& c) { send_file(c.res, s.web_root, file); }; };
   t.add({"GET", "/", page("index.html"), ""});
   t.add({"GET", "/voice", page("voice.html"), ""});
   t.add({"GET", "/projects/{id}", page("project.html"), ""});
   t.add({"GET", "/static/{file...}",
-         [&s](Request& req, Response& res) { send_file(res, s.web_root / "static", req.path_param("file")); }, ""});
+         [&s](Call& c) { send_file(c.res, s.web_root / "static", c.req.path_param("file")); }, ""});
   return t;
 }
 

@@ -34,6 +34,20 @@ constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'";
 
+/// The value of cookie `name` in a Cookie header ("a=1; koe_session=…"), or nullopt.
+std::optional<std::string> cookie_value(const std::string& header, std::string_view name) {
+  std::size_t at = 0;
+  while (at < header.size()) {
+    const auto end = std::min(header.find(';', at), header.size());
+    std::string_view pair(header.data() + at, end - at);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
+      return std::string(pair.substr(name.size() + 1));
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
 /// The media type of a Content-Type header, lowercased, without parameters.
 std::string media_type_of(const std::string& content_type) {
   std::string t = content_type.substr(0, content_type.find(';'));
@@ -82,7 +96,11 @@ struct Server::Impl {
   RouteTable routes;
   std::unique_ptr<http::Server> transport;
 
+  std::unique_ptr<VoiceDesk> desk;
+
   void handle(http::Request& req, http::Response& res);
+  Status authorize(const Route& route, const http::Request& req, std::optional<desk::User>& user,
+                   std::optional<desk::Session>& session) const;
   http::RequestPlan plan(const http::Request& head) const;
   void answer_transport_error(int status, std::string_view code, std::string_view message, http::Response& res);
   void add_cors_headers(const http::Request& req, http::Response& res) const;
@@ -114,7 +132,15 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
       send_status(res, media);
     } else {
       req.path_params = found.path_params;
-      found.route->handler(req, res);
+      std::optional<desk::User> user;
+      std::optional<desk::Session> session;
+      if (Status denied = authorize(*found.route, req, user, session); !denied.ok()) {
+        if (denied.http_status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"koe\"");
+        send_status(res, denied);
+      } else {
+        Call call{req, res, user ? &*user : nullptr, session ? &*session : nullptr};
+        found.route->handler(call);
+      }
     }
   } catch (const Xapian::Error& e) {
     spdlog::error("[api][handler] request_id={} path={} err={}", request_id, req.path, e.get_description());
@@ -128,6 +154,35 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics.observe(route, res.status, seconds);
   log(req, res, route, request_id, seconds);
+}
+
+/// Who calls a route that is not open: an API token (Authorization: Bearer), or the session
+/// cookie of the login page — then an unsafe method must echo the session's CSRF token, which
+/// a page on another site cannot read. Then the role the route needs.
+Status Server::Impl::authorize(const Route& route, const http::Request& req, std::optional<desk::User>& user,
+                               std::optional<desk::Session>& session) const {
+  if (route.access == Access::open) return {};
+  if (!desk) return desk_disabled();
+  const std::string authorization = req.header("Authorization");
+  if (authorization.starts_with("Bearer ")) {
+    auto u = desk->accounts().authenticate_token(authorization.substr(7));
+    if (!u.ok()) return u.status();
+    user = u.value();
+  } else if (const auto cookie = cookie_value(req.header("Cookie"), kSessionCookie)) {
+    auto sn = desk->accounts().session(*cookie);
+    if (!sn.ok()) return sn.status();
+    const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+    if (!safe && req.header("X-CSRF-Token") != sn.value().csrf_token)
+      return Status::forbidden("csrf_failed", "this request must carry the page's X-CSRF-Token; reload the page");
+    session = sn.value();
+    session->id = *cookie;
+    user = session->user;
+  } else {
+    return Status::unauthorized("unauthorized", "sign in on the login page (/login), or send Authorization: Bearer <token>");
+  }
+  if (route.access == Access::clerk) return desk::Accounts::require_role(*user, desk::Role::clerk);
+  if (route.access == Access::admin) return desk::Accounts::require_role(*user, desk::Role::admin);
+  return {};
 }
 
 void Server::Impl::add_cors_headers(const http::Request& req, http::Response& res) const {
@@ -204,8 +259,10 @@ Server::Server(Settings settings) : impl_(std::make_unique<Impl>()) {
   auto& s = impl_->settings;
   impl_->analyzer = std::make_unique<Analyzer>(s.analyzer);
   impl_->index = std::make_unique<IndexHandles>(s.db);
+  if (!s.store.empty()) impl_->desk = std::make_unique<VoiceDesk>(s, *impl_->analyzer);
   impl_->service.reset(new Service{s, *impl_->analyzer, *impl_->index, impl_->metrics,
-                                   s.web_root.empty() ? std::filesystem::path(KOE_DEFAULT_WEB_ROOT) : s.web_root});
+                                   s.web_root.empty() ? std::filesystem::path(KOE_DEFAULT_WEB_ROOT) : s.web_root,
+                                   impl_->desk.get()});
   impl_->routes = build_routes(*impl_->service);
   impl_->service->routes = &impl_->routes;
 

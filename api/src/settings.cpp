@@ -240,6 +240,19 @@ std::vector<SettingInfo> make_table() {
                       [](auto& s) -> auto& { return s.max_route_voices; }, at_least(1)));
   t.push_back(setting({"access_log", "KOE_ACCESS_LOG", "", "One JSON line per request on stdout."},
                       [](auto& s) -> auto& { return s.access_log; }, any_value));
+  t.push_back(setting({"store", "KOE_STORE", "--store",
+                       "The voice desk's database (SQLite), created on first use; empty: no desk."},
+                      [](auto& s) -> auto& { return s.store; }, any_value));
+  t.push_back(setting({"session_hours", "KOE_SESSION_HOURS", "", "A signed-in session of the desk's pages lasts this long."},
+                      [](auto& s) -> auto& { return s.session_hours; }, between(1, 24 * 30)));
+  t.push_back(setting({"secure_cookie", "KOE_SECURE_COOKIE", "",
+                       "Mark the session cookie Secure: set it when an HTTPS proxy serves koe."},
+                      [](auto& s) -> auto& { return s.secure_cookie; }, any_value));
+  t.push_back(setting({"overdue_days", "KOE_OVERDUE_DAYS", "",
+                       "A voice unanswered this many days after it was received counts as overdue."},
+                      [](auto& s) -> auto& { return s.overdue_days; }, between(1, 365)));
+  t.push_back(setting({"max_import_bytes", "KOE_MAX_IMPORT_BYTES", "", "Largest /api/v1/voices/import body."},
+                      [](auto& s) -> auto& { return s.max_import_bytes; }, at_least(256)));
   t.push_back(setting({"dicdir", "KOE_DICDIR", "--dicdir", "MeCab's system dictionary.", "the pinned ipadic-utf8"},
                       [](auto& s) -> auto& { return s.analyzer.dicdir; }, not_empty));
   t.push_back(setting({"dictionaries", "KOE_DICTIONARIES", "--dictionaries", "koe's compiled dictionaries/ directory.",

@@ -149,7 +149,8 @@ Result<NewVoice> voice_of(const Row& row, const ExportOptions& options) {
   v.external_id = get("external_id");
   v.text = get("text");
   if (v.text.empty()) return Status::invalid("invalid_row", "text is empty");
-  const std::string received = get("received_at");
+  std::string received = get("received_at");
+  if (received.empty()) received = options.default_received_at;
   if (received.empty()) return Status::invalid("invalid_row", "received_at is empty");
   const auto date = parse_date(received);
   if (!date) return Status::invalid("invalid_row", "received_at «" + received + "» is not a date");
@@ -222,12 +223,12 @@ std::string json_text(const nlohmann::json& value) {
   return value.dump();
 }
 
-Status check_required(const Mapping& mapping) {
+Status check_required(const Mapping& mapping, const ExportOptions& options) {
   if (!mapping.count("text"))
     return Status::invalid("missing_column",
                            "no column for the voice's text (内容, 本文, 意見, ご意見, text); "
                            "name it with --columns text=…");
-  if (!mapping.count("received_at"))
+  if (!mapping.count("received_at") && options.default_received_at.empty())
     return Status::invalid("missing_column",
                            "no column for the received date (受付日, 受付日時, received_at); "
                            "name it with --columns received_at=…");
@@ -240,7 +241,7 @@ Status read_csv(const std::string& text, const Mapping& given, const ExportOptio
   const auto& header = parsed.records.front().fields;
   auto mapping = map_columns(header, given);
   if (!mapping.ok()) return mapping.status();
-  if (auto s = check_required(mapping.value()); !s.ok()) return s;
+  if (auto s = check_required(mapping.value(), options); !s.ok()) return s;
   std::map<std::string, std::size_t> index;  // column name → position
   for (std::size_t i = 0; i < header.size(); ++i) index.emplace(header[i], i);
   for (const auto& [field, column] : mapping.value()) out.columns.emplace_back(field, column);
@@ -346,7 +347,7 @@ Result<VoiceExport> read_voice_export(std::string_view bytes, const ExportOption
       std::vector<std::string> keys;
       for (auto it = object.begin(); it != object.end(); ++it) keys.push_back(it.key());
       auto mapping = map_columns(keys, given.value());
-      if (auto s = check_required(mapping.value()); !s.ok()) return s;
+      if (auto s = check_required(mapping.value(), options); !s.ok()) return s;
       for (const auto& [field, column] : mapping.value()) out.columns.emplace_back(field, column);
       required_checked = true;
     }

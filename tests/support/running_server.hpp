@@ -38,6 +38,7 @@ class RunningServer {
   RunningServer& operator=(const RunningServer&) = delete;
 
   int port() const { return port_; }
+  const api::Settings& settings() const { return server_->settings(); }
   httplib::Client client() const {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(20, 0);

@@ -32,6 +32,9 @@ struct ExportOptions {
   std::string columns;
   /// The channel of rows that name none (e.g. "letter" for an export of letters).
   std::string default_channel;
+  /// The received date (YYYY-MM-DD) of rows that give none — voices posted to the desk's API
+  /// as /api/v1/route takes them ({id, text}). Empty: every row must give its date.
+  std::string default_received_at;
   /// Looks a project id up in the plans (its name, 課, 部), so an export that gives only the
   /// project id still yields a complete route. Without it a project needs its 課 in the row.
   std::function<std::optional<Route>(std::string_view project_id)> resolve_project;

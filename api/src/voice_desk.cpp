@@ -1,0 +1,68 @@
+#include "koe/api/voice_desk.hpp"
+
+#include "koe/desk/masking.hpp"
+#include "koe/search/catalogue.hpp"
+#include "koe/search/matcher.hpp"
+#include "koe/wire/desk_json.hpp"
+
+namespace koe::api {
+namespace {
+
+desk::StoreOptions store_options(const Analyzer& analyzer) {
+  desk::StoreOptions o;
+  o.mask = desk::masker(analyzer);
+  return o;
+}
+
+desk::AccountsOptions accounts_options(const Settings& settings) {
+  desk::AccountsOptions o;
+  o.session_lifetime = std::chrono::hours(settings.session_hours);
+  return o;
+}
+
+}  // namespace
+
+VoiceDesk::VoiceDesk(const Settings& settings, const Analyzer& analyzer)
+    : settings_(settings),
+      analyzer_(analyzer),
+      store_(desk::open_sqlite_store(settings.store, store_options(analyzer))),
+      accounts_(std::make_unique<desk::Accounts>(
+          desk::open_sqlite_account_store(settings.store, store_options(analyzer)), accounts_options(settings))) {}
+
+VoiceDesk::~VoiceDesk() = default;
+
+Result<desk::Voice> VoiceDesk::receive(desk::NewVoice voice, const desk::Actor& actor, const Xapian::Database& db) {
+  auto suggestion = search::match(analyzer_, db, {voice.text, 5}, settings_.match_options());
+  if (!suggestion.ok()) return suggestion.status();
+  voice.suggestion = wire::suggestion_of(suggestion.value());
+  return store_->add_voice(voice, actor);
+}
+
+Result<desk::ImportReport> VoiceDesk::import(std::vector<desk::NewVoice> voices, const desk::Actor& actor,
+                                             const Xapian::Database& db,
+                                             const std::function<void(std::size_t, std::size_t)>& progress) {
+  for (auto& v : voices) {
+    // A voice that cannot be matched (too long, nothing to match) is still a voice the city
+    // received: it is kept without a suggestion, and the store checks the rest of it.
+    auto suggestion = search::match(analyzer_, db, {v.text, 5}, settings_.match_options());
+    if (suggestion.ok()) v.suggestion = wire::suggestion_of(suggestion.value());
+  }
+  desk::ImportOptions options;
+  options.actor = actor;
+  options.progress = progress;
+  return store_->add_voices(voices, options);
+}
+
+std::optional<desk::Route> VoiceDesk::project_route(const Xapian::Database& db, const std::string& project_id) {
+  const auto p = search::find_project(db, project_id);
+  if (!p) return std::nullopt;
+  return desk::Route::to_project(p->id, p->name, p->division, p->department);
+}
+
+desk::ExportOptions VoiceDesk::export_options(const Xapian::Database& db) {
+  desk::ExportOptions o;
+  o.resolve_project = [&db](std::string_view id) { return project_route(db, std::string(id)); };
+  return o;
+}
+
+}  // namespace koe::api
