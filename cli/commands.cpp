@@ -10,6 +10,8 @@
 
 #include "koe/api/server.hpp"
 #include "koe/api/settings.hpp"
+#include "koe/api/voice_desk.hpp"
+#include "koe/desk/dates.hpp"
 #include "koe/indexer/analyzer.hpp"
 #include "koe/indexer/corpus.hpp"
 #include "koe/indexer/error.hpp"
@@ -19,6 +21,7 @@
 #include "koe/search/matcher.hpp"
 #include "koe/search/related.hpp"
 #include "koe/search/searcher.hpp"
+#include "koe/wire/desk_json.hpp"
 #include "koe/wire/json.hpp"
 #include "koe/wire/route_file.hpp"
 
@@ -384,10 +387,225 @@ void register_config(CLI::App& app) {
   });
 }
 
+/// The desk's settings: the store, and the index and analyzer that route voices into it.
+const std::vector<std::string_view> kDesk = {"store", "db", "dicdir", "dictionaries"};
+
+/// The store named by --store (or KOE_STORE, or the configuration); an error when none is.
+api::Settings desk_settings(const SettingsFlags& flags) {
+  api::Settings s = flags.load();
+  if (s.store.empty()) throw Error("no store: name the desk's database with --store FILE (or KOE_STORE)");
+  return s;
+}
+
+/// The value, or the command fails with the Status's message. By value: a reference into a
+/// temporary Result would not outlive a range-for over it.
+template <class T>
+T or_report(Result<T> r) {
+  if (!r.ok()) throw Error(r.status().message);
+  return std::move(r.value());
+}
+
+std::string read_password_stdin() {
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+void register_users(CLI::App& app) {
+  auto* users = app.add_subcommand("users", "The desk's accounts: add, list, disable, issue API tokens");
+  users->require_subcommand(1);
+  static SettingsFlags settings;
+  static std::string name, role, division, label;
+  static bool password_stdin = false;
+
+  auto* add = users->add_subcommand("add", "Add a user (the password is read from standard input)");
+  add->add_option("--name", name, "user name")->required();
+  add->add_option("--role", role, "admin, clerk (広聴課: every voice) or division (one 課's voices, masked)")
+      ->required()
+      ->check(CLI::IsMember({"admin", "clerk", "division"}));
+  add->add_option("--division", division, "the 課 of a division user");
+  add->add_flag("--password-stdin", password_stdin, "read the password from standard input")->required();
+  add_settings_flags(add, settings, kDesk);
+  add->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      const auto user = or_report(desk.accounts().add_user({name, *desk::parse_role(role), division, read_password_stdin()}));
+      std::cout << "added " << user.name << " (" << desk::role_name(user.role)
+                << (user.division.empty() ? "" : ", " + user.division) << ")\n";
+    });
+  });
+
+  auto* token = users->add_subcommand("token", "Issue an API token for a user (printed once; koe keeps only its hash)");
+  token->add_option("--name", name, "user name")->required();
+  token->add_option("--label", label, "what the token is for");
+  add_settings_flags(token, settings, kDesk);
+  token->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      std::cout << or_report(desk.accounts().issue_token(name, label)).token << "\n";
+    });
+  });
+
+  auto* list = users->add_subcommand("list", "List the users");
+  add_settings_flags(list, settings, kDesk);
+  list->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      for (const auto& u : or_report(desk.accounts().list_users()))
+        std::cout << u.name << "\t" << desk::role_name(u.role) << "\t" << u.division << "\t"
+                  << (u.enabled ? "enabled" : "disabled") << "\n";
+    });
+  });
+
+  auto* disable = users->add_subcommand("disable", "Disable a user: their tokens and sessions stop working at once");
+  disable->add_option("--name", name, "user name")->required();
+  add_settings_flags(disable, settings, kDesk);
+  disable->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      if (Status st = desk.accounts().disable_user(name); !st.ok()) throw Error(st.message);
+      std::cout << "disabled " << name << "\n";
+    });
+  });
+}
+
+void register_voices(CLI::App& app) {
+  auto* voices = app.add_subcommand("voices", "The desk's voices: import a city's export, export, statistics, backup");
+  voices->require_subcommand(1);
+  static SettingsFlags settings;
+  static std::string in, out, columns, encoding = "auto", channel, from, to;
+  static bool json = false;
+
+  auto* import = voices->add_subcommand("import", "Import voices (CSV from Excel, JSON Lines or a JSON array), each routed");
+  import->add_option("--in", in, "the city's export")->required();
+  import->add_option("--columns", columns, "field=column pairs, e.g. 'text=ご意見,external_id=受付番号'");
+  import->add_option("--encoding", encoding, "auto, utf-8 or cp932")->check(CLI::IsMember({"auto", "utf-8", "cp932"}));
+  import->add_option("--channel", channel, "the channel of rows that name none (letter, phone, web…)");
+  add_settings_flags(import, settings, kDesk);
+  import->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      Xapian::Database db = open_index(s.db);
+      std::ifstream file(in, std::ios::binary);
+      if (!file) throw Error(in + ": cannot open the file");
+      std::ostringstream bytes;
+      bytes << file.rdbuf();
+      desk::ExportOptions options = api::VoiceDesk::export_options(db);
+      options.columns = columns;
+      options.default_channel = channel;
+      options.encoding = encoding == "cp932" ? search::TextEncoding::cp932
+                         : encoding == "utf-8" ? search::TextEncoding::utf8
+                                               : search::TextEncoding::automatic;
+      const auto read = desk::read_voice_export(bytes.str(), options);
+      if (!read.ok()) throw Error(in + ": " + read.status().message);
+      for (const auto& e : read.value().errors) std::cerr << "koe: skipped " << in << ":" << e.substr(5) << "\n";
+      const auto report = or_report(desk.import(read.value().voices, {"koe voices import", desk::Role::admin, {}}, db,
+                                                progress_bar("voices", 100, 50)));
+      for (const auto& e : report.errors) std::cerr << "koe: skipped " << in << ":" << e.substr(5) << "\n";
+      std::printf("imported %zu voices (%s, %s), %zu skipped → %s\n", report.ids.size(), read.value().format.c_str(),
+                  read.value().encoding.c_str(), read.value().errors.size() + report.errors.size(),
+                  s.store.string().c_str());
+      if (!read.value().errors.empty() || !report.errors.empty()) g_exit = 1;
+    });
+  });
+
+  auto* exp = voices->add_subcommand("export", "Export every voice as CSV for Excel (masked text only)");
+  exp->add_option("--out", out, "output file (.csv)")->required();
+  add_settings_flags(exp, settings, kDesk);
+  exp->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      const auto part = out + ".part";
+      std::ofstream file(part, std::ios::binary);
+      if (!file) throw Error(out + ": cannot write the file");
+      file << "\xEF\xBB\xBF" << wire::voice_csv_header();
+      desk::VoiceFilter f;
+      f.limit = desk::kMaxListLimit;
+      std::size_t written = 0;
+      for (;; f.offset += f.limit) {
+        const auto page = or_report(desk.store().list_voices(f));
+        for (const auto& v : page.voices) file << wire::voice_csv_row(v);
+        written += page.voices.size();
+        if (page.voices.size() < f.limit) break;
+      }
+      if (!file.flush()) throw Error(out + ": write failed");
+      file.close();
+      std::filesystem::rename(part, out);
+      std::printf("exported %zu voices → %s\n", written, out.c_str());
+    });
+  });
+
+  auto* stats = voices->add_subcommand("stats", "Counts by 課, month and status, the backlog, how good the suggestions were");
+  stats->add_option("--from", from, "received on or after");
+  stats->add_option("--to", to, "received on or before");
+  stats->add_flag("--json", json, "print the API's JSON");
+  add_settings_flags(stats, settings, kDesk);
+  stats->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      desk::StatsQuery q;
+      q.overdue_days = s.overdue_days;
+      for (auto [text, target] : {std::pair{&from, &q.from}, std::pair{&to, &q.to}}) {
+        if (text->empty()) continue;
+        const auto date = desk::parse_date(*text);
+        if (!date) throw Error("«" + *text + "» is not a date (2024-04-01, 2024/4/1, 令和6年4月1日)");
+        *target = *date;
+      }
+      const auto st = or_report(desk.store().stats(q));
+      if (json) return print_json(wire::stats_json(st, q));
+      std::cout << st.total << " voices" << (q.from.empty() && q.to.empty() ? "" : " received " + q.from + "…" + q.to)
+                << "\n";
+      auto table = [](const char* title, const std::vector<desk::Count>& counts) {
+        std::cout << "\n" << title << ":\n";
+        for (const auto& c : counts)
+          std::cout << "  " << (c.label.empty() ? (c.key.empty() ? "(none)" : c.key) : c.label) << "\t" << c.count << "\n";
+      };
+      table("by status", st.by_status);
+      table("by 課", st.by_division);
+      table("by month", st.by_month);
+      table("by channel", st.by_channel);
+      table(("unanswered after " + std::to_string(q.overdue_days) + " days, by 課").c_str(), st.overdue_by_division);
+      std::printf("\nsuggestions: %.1f%% out of scope, %.1f%% low confidence\n", 100 * st.out_of_scope_share,
+                  100 * st.low_confidence_share);
+      std::printf("of %lld voices a clerk confirmed to a project: %.1f%% were koe's first suggestion, %.1f%% in its top three\n",
+                  static_cast<long long>(st.accuracy.confirmed), 100 * st.accuracy.first_share, 100 * st.accuracy.top3_share);
+    });
+  });
+
+  auto* backup = voices->add_subcommand("backup", "A consistent copy of the desk (SQLite's online backup), taken while it serves");
+  backup->add_option("--out", out, "the copy")->required();
+  add_settings_flags(backup, settings, kDesk);
+  backup->callback([] {
+    guarded([] {
+      const api::Settings s = desk_settings(settings);
+      Analyzer analyzer(s.analyzer);
+      api::VoiceDesk desk(s, analyzer);
+      if (Status st = desk.store().backup(out); !st.ok()) throw Error(st.message);
+      std::printf("backed up %s → %s\n", s.store.string().c_str(), out.c_str());
+    });
+  });
+}
+
 void register_serve(CLI::App& app) {
   static SettingsFlags settings;
   auto* cmd = app.add_subcommand("serve", "Serve the JSON API and the web pages");
-  add_settings_flags(cmd, settings, {"host", "port", "db", "threads", "web_root", "cors_origins", "dicdir", "dictionaries"});
+  add_settings_flags(cmd, settings,
+                     {"host", "port", "db", "store", "threads", "web_root", "cors_origins", "dicdir", "dictionaries"});
   cmd->callback([] { guarded([] { g_exit = api::serve_until_signalled(settings.load()); }); });
 }
 
@@ -403,6 +621,8 @@ void register_commands(CLI::App& app) {
   register_route(app);
   register_related(app);
   register_project(app);
+  register_users(app);
+  register_voices(app);
   register_config(app);
 }
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -175,4 +176,59 @@ TEST_CASE("koe.sample.jsonc and the README's table are the settings table", "[cl
   koe::api::Settings from_sample;
   koe::api::apply_config_file(from_sample, koe::test::source_dir() / "koe.sample.jsonc");
   CHECK(koe::api::settings_json(from_sample) == koe::api::settings_json(koe::api::Settings{}));
+}
+
+TEST_CASE("The desk from the command line: users, tokens, a Shift_JIS import, export, statistics and backup", "[cli][desk]") {
+  TempDir dir("koe-cli-desk");
+  const std::string db = koe::test::shared_index().db.string(), store = (dir / "desk.sqlite3").string();
+  const auto no_password = koe_cli({"users", "add", "--store", store, "--name", "hirose", "--role", "clerk", "--password-stdin"},
+                                   "</dev/null");
+  CHECK(no_password.exit_code == 1);  // an empty password is refused, with its reason
+  CHECK_FALSE(no_password.err.empty());
+  const int added = std::system(("echo 'correct horse battery' | " + quoted(KOE_BINARY) + " users add --store " +
+                                  quoted(store) + " --name hirose --role clerk --password-stdin >/dev/null")
+                                     .c_str());
+  REQUIRE(added == 0);
+  const auto list = koe_cli({"users", "list", "--store", store});
+  REQUIRE(list.exit_code == 0);
+  CHECK_THAT(list.out, Catch::Contains("hirose\tclerk"));
+  const auto token = koe_cli({"users", "token", "--store", store, "--name", "hirose"});
+  REQUIRE(token.exit_code == 0);
+  CHECK_THAT(token.out, Catch::StartsWith("koe_"));
+  CHECK(koe_cli({"users", "token", "--store", store, "--name", "nobody"}).exit_code == 1);
+
+  // 受付番号,受付日,受付方法,内容 — two voices, in Shift_JIS as Excel saves them (iconv -t CP932).
+  const std::string cp932 =
+      "\x8e\xf3\x95\x74\x94\xd4\x8d\x86\x2c\x8e\xf3\x95\x74\x93\xfa\x2c\x8e\xf3\x95\x74\x95\xfb\x96\x40\x2c\x93\xe0\x97\x65"
+      "\x0d\x0a\x41\x2d\x31\x2c\x97\xdf\x98\x61\x36\x94\x4e\x34\x8c\x8e\x31\x93\xfa\x2c\x8e\xe8\x8e\x86\x2c\x82\xd3\x82\xe9"
+      "\x82\xb3\x82\xc6\x94\x5b\x90\xc5\x82\xcc\x95\xd4\x97\xe7\x95\x69\x82\xf0\x91\x9d\x82\xe2\x82\xb5\x82\xc4\x0d\x0a\x41"
+      "\x2d\x32\x2c\x32\x30\x32\x34\x2f\x34\x2f\x32\x2c\x93\x64\x98\x62\x2c\x8e\x73\x92\xb7\x82\xcc\x83\x58\x83\x50\x83\x57"
+      "\x83\x85\x81\x5b\x83\x8b\x0d\x0a";
+  koe::test::write_file(dir / "export.csv", cp932);
+  const auto imported = koe_cli({"voices", "import", "--store", store, "--db", db, "--in", (dir / "export.csv").string()});
+  INFO(imported.err);
+  REQUIRE(imported.exit_code == 0);
+  CHECK_THAT(imported.out, Catch::Contains("imported 2 voices (csv, cp932)"));
+
+  const auto out = (dir / "voices.csv").string();
+  REQUIRE(koe_cli({"voices", "export", "--store", store, "--out", out}).exit_code == 0);
+  const std::string csv = koe::test::read_file(out);
+  CHECK_THAT(csv, Catch::Contains("A-1,2024-04-01,手紙,new"));
+  CHECK_THAT(csv, Catch::Contains("2026-shichokoshitsu-7"));  // the suggestion made on import
+
+  const auto stats = koe_cli({"voices", "stats", "--store", store, "--json"});
+  REQUIRE(stats.exit_code == 0);
+  CHECK(json::parse(stats.out)["total"] == 2);
+  REQUIRE(koe_cli({"voices", "backup", "--store", store, "--out", (dir / "copy.sqlite3").string()}).exit_code == 0);
+  const auto from_copy = koe_cli({"voices", "stats", "--store", (dir / "copy.sqlite3").string(), "--json"});
+  CHECK(json::parse(from_copy.out)["total"] == 2);
+
+  // The token works against a server on the same store.
+  auto settings = server_settings();
+  settings.store = store;
+  koe::test::RunningServer server(settings);
+  const std::string t = token.out.substr(0, token.out.find('\n'));
+  const auto list_api = api_json(server.client().Get("/api/v1/voices", {{"Authorization", "Bearer " + t}}));
+  CHECK(list_api["total"] == 2);
+  CHECK(koe_cli({"voices", "stats", "--json"}).exit_code == 1);  // no store named: a clear error
 }
