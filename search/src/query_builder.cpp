@@ -89,10 +89,7 @@ std::vector<Query> synonyms(const Analyzer& analyzer, const std::string& key, Qu
 
 /// Synonym groups whose several-word entries appear in `normalized` (市長と語る会).
 std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer& analyzer, const std::string& normalized) {
-  std::vector<std::pair<std::size_t, std::string>> out;
-  for (const auto& [surface, gi] : analyzer.lexicon().synonym_phrases)
-    if (normalized.find(surface) != std::string::npos) out.emplace_back(gi, surface);
-  return out;
+  return analyzer.lexicon().synonym_phrases_in(normalized);
 }
 
 /// The query for one group: the compound term or the phrase of its parts, their synonyms,
