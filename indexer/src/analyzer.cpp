@@ -77,6 +77,9 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
   for (const auto& row : source.variants)
     for (std::size_t k = 1; k < row.size(); ++k) lexicon_.canonical[norm(row[k])] = norm(row[0]);
   for (const auto& w : source.stopwords) lexicon_.stopwords.insert(canonical(norm(w)));
+  for (const auto& w : source.stopwords)
+    for (const auto& t : analyze(w).terms)
+      if (!t.reading.empty()) lexicon_.stop_readings.insert(t.reading);
   // koe's own groups first, so their words are known when Sudachi's general groups are
   // added: a word koe groups keeps koe's group alone (ホームページ must not also reach
   // Sudachi's サイト), and a stop word never enters a general group (大切 must not bring 重要).

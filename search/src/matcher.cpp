@@ -9,6 +9,7 @@
 #include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
 #include "koe/search/highlighter.hpp"
+#include "koe/search/kana_readings.hpp"
 #include "koe/search/query_builder.hpp"
 #include "koe/search/related.hpp"
 #include "koe/search/searcher.hpp"
@@ -59,10 +60,14 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
     return Status::too_large("payload_too_large", "text is " + std::to_string(request.text.size()) +
                                                         " bytes; the limit is " + std::to_string(options.max_text_bytes));
   auto vq = build_voice_query(analyzer, request.text);
-  if (!vq.ok()) return vq.status();
+  // A voice in hiragana may hold no word MeCab could read, yet spell the plans' words.
+  if (!vq.ok() && vq.status().code != "bad_request") return vq.status();
+  VoiceQuery voice = vq.ok() ? std::move(vq.value()) : VoiceQuery{};
+  add_kana_readings(analyzer, db, analyzer.analyze(request.text), voice);
+  if (voice.query.empty()) return vq.status();
 
   Xapian::Enquire enquire(db);
-  enquire.set_query(Query(Query::OP_FILTER, vq.value().query, Query(schema::term(schema::kLevel, "project"))));
+  enquire.set_query(Query(Query::OP_FILTER, voice.query, Query(schema::term(schema::kLevel, "project"))));
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(options.sections_considered));
 
   // Projects are ranked from the value slots alone; a section's stored record is parsed, and
@@ -81,7 +86,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   }
 
   MatchResponse resp;
-  resp.content_terms = vq.value().content_terms;
+  resp.content_terms = voice.content_terms;
   struct Ranked {
     std::string pid;
     double score = 0;
@@ -113,7 +118,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
     std::set<std::string> shown;
     for (const auto& t : matched) {
       std::string d = display_term(t);
-      if (shown.insert(d).second && vq.value().evidence_terms.count(t)) pm.evidence += idf(db, t);
+      if (shown.insert(d).second && voice.evidence_terms.count(t)) pm.evidence += idf(db, t);
     }
     // A word inside a longer one shown beside it (返礼 in 返礼品, 者 in 理事者) says nothing more.
     for (const auto& d : shown) {
@@ -152,7 +157,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   for (auto& pm : ranked) {
     // The project's own record (its title section) names it even when that section did not match.
     if (auto title = project_title(db, *pm.project.project_id)) pm.project = std::move(*title);
-    for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, vq.value().terms);
+    for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, voice.terms);
   }
   resp.matches = std::move(ranked);
   return resp;

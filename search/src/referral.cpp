@@ -9,6 +9,7 @@
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/lexicon.hpp"
 #include "koe/indexer/utf8.hpp"
+#include "koe/search/kana_readings.hpp"
 
 namespace koe::search {
 namespace {
@@ -103,7 +104,7 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
     double weight = 0;
     std::string key;    // the table's term, or R + its reading, the voice matched
     std::string shown;  // the voice's words that matched it
-    std::size_t at = 0;
+    std::size_t at = 0;  // where in the text, to list the words in the voice's order
   };
   // A compound and its parts share a group: 国道16号 and 国道 are one piece of evidence.
   std::map<std::pair<int, std::size_t>, Hit> best;
@@ -119,14 +120,12 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
     const Term* head = nullptr;
     std::vector<const Term*> parts;
     std::uint32_t end = 0;  // one past its last token
-    std::size_t at = 0;
   };
   std::vector<Unit> units;
-  for (std::size_t k = 0; k < voice.terms.size(); ++k) {
-    const Term& t = voice.terms[k];
+  for (const Term& t : voice.terms) {
     if (t.kind != TermKind::word && t.kind != TermKind::compound) continue;
     if (t.kind == TermKind::compound || !t.part) {
-      units.push_back({&t, {}, t.position + 1, k});
+      units.push_back({&t, {}, t.position + 1});
     } else if (!units.empty() && units.back().head->group == t.group) {
       units.back().parts.push_back(&t);
       units.back().end = std::max(units.back().end, t.position + 1);
@@ -135,11 +134,11 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
   auto lookup = [&](const std::string& key) { return by_term_.find(key); };
   for (const auto& u : units) {
     const Term& h = *u.head;
-    if (auto it = lookup(h.text); it != by_term_.end()) offer(it->second, h.group, h.text, h.text, u.at);
+    if (auto it = lookup(h.text); it != by_term_.end()) offer(it->second, h.group, h.text, h.text, h.begin);
     // ねんきん is 年金 read aloud; only words written in kana, or 公園 would find 講演.
     if (!h.reading.empty() && utf8::is_kana_only(h.text))
       if (auto it = by_reading_.find(h.reading); it != by_reading_.end())
-        offer(it->second, h.group, "R" + h.reading, h.text, u.at);
+        offer(it->second, h.group, "R" + h.reading, h.text, h.begin);
     // A table word inside a longer compound names something more specific (両親学級 is no
     // school class, 横断歩道橋 is the city's bridge): it counts half.
     for (std::size_t i = 0; i < u.parts.size(); ++i) {
@@ -149,7 +148,7 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
         if (auto it = lookup(key); it != by_term_.end()) {
           std::vector<Pointer> half = it->second;
           for (auto& p : half) p.weight /= 2;
-          offer(half, h.group, key, key, u.at);
+          offer(half, h.group, key, key, h.begin);
         }
       }
     }
@@ -162,9 +161,15 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
     for (std::size_t j = i + 1; j < units.size() && j < i + kMaxJoined && units[j].head->position == units[j - 1].end; ++j) {
       key += units[j].head->text;
       if (auto it = lookup(key); it != by_term_.end())
-        for (std::size_t g = i; g <= j; ++g) offer(it->second, units[g].head->group, key, key, units[i].at, true);
+        for (std::size_t g = i; g <= j; ++g) offer(it->second, units[g].head->group, key, key, units[i].head->begin, true);
     }
   }
+  // Words spelled in hiragana that MeCab cannot split (ねんきんの てつづき): their readings
+  // found as strings, as the matcher finds them; each a piece of evidence of its own.
+  int kana_group = -1;
+  auto known = [&](std::string_view r) { return by_reading_.count(std::string(r)) > 0; };
+  for (const auto& kr : cover_kana_runs(voice.normalized, known, {}, kana_word_edges(voice)))
+    offer(by_reading_.at(kr.reading), kana_group--, "R" + kr.reading, kr.reading, kr.begin);
   // Per body, each table word counts once however often the voice repeats it.
   std::vector<double> evidence(bodies_.size(), 0);
   std::vector<std::map<std::string, const Hit*>> words(bodies_.size());

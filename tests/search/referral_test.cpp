@@ -50,6 +50,10 @@ TEST_CASE("A voice about another body's work is referred to it", "[referral]") {
       {"小学校の給食費が上がって家計が苦しい", "教育委員会", {"小学校", "給食費"}},
       {"中学校の先生に相談したい", "教育委員会", {"中学校", "先生"}},
       {"母の要介護認定の結果がまだ来ない", "介護保険課", {"要介護認定"}},
+      // Written in hiragana, found by reading (as the matcher finds them).
+      {"ねんきんの てつづきが わかりません", "日本年金機構", {"ネンキン"}},
+      {"じゅうみんひょうを とりに いきたいです", "市民課", {"ジュウミンヒョウ"}},
+      {"こうさてんの しんごうが みじかくて わたれません", "警察署", {"シンゴウ"}},
       // Each of these words alone says too little: the plans name them as partners or places.
       {"警察の人が公園を見回ってくれて安心です", nullptr, {}},
       {"小学校の体育館が避難所になると聞きました", nullptr, {}},

@@ -37,6 +37,9 @@ std::string joined(const std::vector<std::string>& terms);
 /// The tables in term form, as the analyzer built them.
 struct Lexicon {
   std::unordered_set<std::string> stopwords;
+  /// Katakana readings of the stop words (シミン, ハチオウジ): a voice that spells a stop word
+  /// in kana says no more than one that writes it.
+  std::unordered_set<std::string> stop_readings;
   std::unordered_map<std::string, std::string> canonical;  ///< variant term → canonical term
   /// Each group as term sequences (an entry of several terms is a phrase).
   std::vector<std::vector<std::vector<std::string>>> synonym_groups;

@@ -39,8 +39,9 @@ class ReferralTable {
                             const ReferralOptions& options = {});
 
   /// The body with the most evidence among the voice's words and compounds (a compound and
-  /// its parts count once, by their best word; a word written in kana counts by its reading),
-  /// or nothing when no body reaches min_evidence. Ties go to the body listed first.
+  /// its parts count once, by their best word; a table word inside a longer compound counts
+  /// half; words spelled in hiragana count by their readings, found as kana_readings.hpp finds
+  /// them), or nothing when no body reaches min_evidence. Ties go to the body listed first.
   std::optional<Referral> refer(const Analysis& voice) const;
 
   std::size_t size() const { return bodies_.size(); }
