@@ -2,6 +2,8 @@
 
 #include <unicode/uchar.h>
 
+#include <unordered_set>
+
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/mecab_tokenizer.hpp"
 #include "koe/indexer/utf8.hpp"
@@ -37,6 +39,17 @@ bool has_non_ascii(std::string_view s) {
   for (unsigned char c : s)
     if (c >= 0x80) return true;
   return false;
+}
+
+/// The entry without the spaces and middle dots that separate its words (データ・バンク).
+std::string without_separators(std::string_view entry) {
+  std::string out;
+  for (std::size_t i = 0; i < entry.size();) {
+    const std::size_t start = i;
+    const char32_t c = utf8::next(entry, i);
+    if (c != U' ' && c != U'\u30FB' && c != U'\u3000') out.append(entry.substr(start, i - start));
+  }
+  return out;
 }
 
 std::string reading_of(const MecabToken& t) {
@@ -75,23 +88,49 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
   for (const auto& row : source.variants)
     for (std::size_t k = 1; k < row.size(); ++k) lexicon_.canonical[norm(row[k])] = norm(row[0]);
   for (const auto& w : source.stopwords) lexicon_.stopwords.insert(canonical(norm(w)));
-  for (const auto& row : source.synonyms) {
-    std::vector<std::vector<std::string>> group;
-    const std::size_t gi = lexicon_.synonym_groups.size();
-    for (const auto& entry : row) {
-      std::vector<std::string> seq;
-      for (const auto& t : analyze(entry).terms)
-        if (t.kind == TermKind::word) seq.push_back(t.text);
-      if (seq.size() > 1) lexicon_.synonym_phrases.emplace_back(norm(entry), gi);
-      if (!seq.empty()) group.push_back(std::move(seq));
+  for (const auto& w : source.stopwords)
+    for (const auto& t : analyze(w).terms)
+      if (!t.reading.empty()) lexicon_.stop_readings.insert(t.reading);
+  // koe's own groups first, so their words are known when Sudachi's general groups are
+  // added: a word koe groups keeps koe's group alone (ホームページ must not also reach
+  // Sudachi's サイト), and a stop word never enters a general group (大切 must not bring 重要).
+  std::unordered_set<std::string> owned;
+  auto add_synonym_groups = [&](const std::vector<std::vector<std::string>>& rows, bool general) {
+    for (const auto& row : rows) {
+      std::vector<std::vector<std::string>> group;
+      std::vector<std::pair<std::string, std::size_t>> phrases;
+      std::unordered_set<std::string> keys;
+      const std::size_t gi = lexicon_.synonym_groups.size();
+      for (const auto& entry : row) {
+        std::vector<std::string> seq;
+        std::string spelled;  // what the words cover of the entry
+        for (const auto& t : analyze(entry).terms)
+          if (t.kind == TermKind::word) {
+            seq.push_back(t.text);
+            spelled += entry.substr(t.begin, t.end - t.begin);
+          }
+        if (seq.empty()) continue;
+        // A general entry whose analysis drops part of it means another word: 使いきる is read
+        // as 使う + a dropped きる, and would make 使う a synonym of 使い切る.
+        if (general && spelled != without_separators(entry)) continue;
+        const std::string key = joined(seq);
+        if (general && (owned.count(key) || lexicon_.stopwords.count(key))) continue;
+        if (!keys.insert(key).second) continue;  // two spellings one term after folding (寄付/寄附)
+        if (seq.size() > 1) phrases.emplace_back(norm(entry), gi);
+        group.push_back(std::move(seq));
+      }
+      if (group.size() < 2) continue;
+      for (const auto& seq : group) {
+        lexicon_.synonym_index[joined(seq)].push_back(gi);
+        if (!general) owned.insert(joined(seq));
+      }
+      lexicon_.synonym_groups.push_back(std::move(group));
+      lexicon_.synonym_phrases.insert(lexicon_.synonym_phrases.end(), phrases.begin(), phrases.end());
     }
-    if (group.size() < 2) {
-      while (!lexicon_.synonym_phrases.empty() && lexicon_.synonym_phrases.back().second == gi) lexicon_.synonym_phrases.pop_back();
-      continue;
-    }
-    for (const auto& seq : group) lexicon_.synonym_index[joined(seq)].push_back(gi);
-    lexicon_.synonym_groups.push_back(std::move(group));
-  }
+  };
+  add_synonym_groups(source.synonyms, false);
+  add_synonym_groups(source.general_synonyms, true);
+  lexicon_.index_synonym_phrases();
   auto word_sequence = [&](const std::string& entry) {
     std::vector<std::string> seq;
     for (const auto& t : analyze(entry).terms)

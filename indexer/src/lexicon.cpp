@@ -51,8 +51,41 @@ LexiconSource LexiconSource::load(const std::filesystem::path& dir) {
   }
   src.variants = read_table(dir / "variants.tsv", 2);
   src.synonyms = read_table(dir / "synonyms.tsv", 2);
+  src.general_synonyms = read_table(dir / "synonyms-sudachi.tsv", 2);
   src.expansions = read_table(dir / "expansions.tsv", 2);
   return src;
+}
+
+namespace {
+
+/// The first two characters of `s` (fewer when it is shorter).
+std::string_view two_chars(std::string_view s, std::size_t at = 0) {
+  std::size_t i = at;
+  for (int k = 0; k < 2 && i < s.size(); ++k) utf8::next(s, i);
+  return s.substr(at, i - at);
+}
+
+}  // namespace
+
+void Lexicon::index_synonym_phrases() {
+  synonym_phrase_starts.clear();
+  for (std::size_t k = 0; k < synonym_phrases.size(); ++k)
+    synonym_phrase_starts[std::string(two_chars(synonym_phrases[k].first))].push_back(k);
+}
+
+std::vector<std::pair<std::size_t, std::string>> Lexicon::synonym_phrases_in(std::string_view normalized) const {
+  std::vector<std::pair<std::size_t, std::string>> out;
+  if (synonym_phrase_starts.empty()) return out;
+  std::unordered_set<std::size_t> found;
+  for (std::size_t i = 0; i < normalized.size();) {
+    auto it = synonym_phrase_starts.find(std::string(two_chars(normalized, i)));
+    if (it != synonym_phrase_starts.end())
+      for (std::size_t k : it->second)
+        if (normalized.compare(i, synonym_phrases[k].first.size(), synonym_phrases[k].first) == 0 && found.insert(k).second)
+          out.emplace_back(synonym_phrases[k].second, synonym_phrases[k].first);
+    utf8::next(normalized, i);
+  }
+  return out;
 }
 
 std::string joined(const std::vector<std::string>& terms) {

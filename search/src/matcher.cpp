@@ -9,6 +9,7 @@
 #include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
 #include "koe/search/highlighter.hpp"
+#include "koe/search/kana_readings.hpp"
 #include "koe/search/limits.hpp"
 #include "koe/search/query_builder.hpp"
 
@@ -32,6 +33,8 @@ Status validate(const MatchRequest& request, const MatchOptions& options) {
                                                       " bytes; the limit is " + std::to_string(options.max_text_bytes));
   if (request.text.find_first_not_of(" \t\r\n") == std::string::npos)
     return Status::invalid("empty_text", "\"text\" is empty: paste the voice to route");
+  if (auto bad = utf8::find_invalid(request.text))
+    return Status::invalid("invalid_utf8", "text is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
   return {};
 }
 
@@ -132,9 +135,11 @@ void decide_confidence(const MatchOptions& options, double scale, double runner_
 Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db, const MatchRequest& request,
                             const MatchOptions& options) {
   if (Status s = validate(request, options); !s.ok()) return s;
-  auto built = build_voice_query(analyzer, request.text);
-  if (!built.ok()) return built.status();
-  const VoiceQuery& vq = built.value();
+  const Analysis analysis = analyzer.analyze(request.text);
+  VoiceQuery vq = voice_query(analyzer, analysis);
+  // A voice in hiragana may hold no word MeCab could read, yet spell the plans' words.
+  add_kana_readings(analyzer, db, analysis, vq);
+  if (vq.query.empty()) return nothing_to_match();
 
   Xapian::Enquire enquire(db);
   enquire.set_query(Query(Query::OP_FILTER, vq.query, Query(schema::term(schema::kLevel, "project"))));

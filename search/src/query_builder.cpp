@@ -89,10 +89,7 @@ std::vector<Query> synonyms(const Analyzer& analyzer, const std::string& key, Qu
 
 /// Synonym groups whose several-word entries appear in `normalized` (市長と語る会).
 std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer& analyzer, const std::string& normalized) {
-  std::vector<std::pair<std::size_t, std::string>> out;
-  for (const auto& [surface, gi] : analyzer.lexicon().synonym_phrases)
-    if (normalized.find(surface) != std::string::npos) out.emplace_back(gi, surface);
-  return out;
+  return analyzer.lexicon().synonym_phrases_in(normalized);
 }
 
 /// The query for one group: the compound term or the phrase of its parts, their synonyms,
@@ -390,7 +387,16 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
 Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text) {
   if (auto bad = utf8::find_invalid(text))
     return Status::invalid("invalid_utf8", "text is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
-  const Analysis a = analyzer.analyze(text);
+  VoiceQuery vq = voice_query(analyzer, analyzer.analyze(text));
+  if (vq.query.empty()) return nothing_to_match();
+  return vq;
+}
+
+Status nothing_to_match() {
+  return Status::invalid("bad_request", "the text has nothing to match: no content words after removing particles and stop words");
+}
+
+VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
   VoiceQuery vq;
   std::map<std::string, std::pair<const Group*, Xapian::termcount>> seen;
   const auto groups = groups_of(a);
@@ -450,9 +456,7 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
     vq.terms.readings.insert(reading);
     vq.evidence_terms.insert(schema::term(schema::kReading, reading));
   }
-  if (parts.empty())
-    return Status::invalid("bad_request", "the text has nothing to match: no content words after removing particles and stop words");
-  vq.query = Query(Query::OP_OR, parts.begin(), parts.end());
+  if (!parts.empty()) vq.query = Query(Query::OP_OR, parts.begin(), parts.end());
   return vq;
 }
 

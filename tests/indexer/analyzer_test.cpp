@@ -176,6 +176,16 @@ const std::vector<Row>& rows() {
        {{"ホームページ", TermKind::word}},
        {},
        {"ホームページ", "HP", "ｈｐ", "ウェブサイト"}},
+      {"Sudachi's abbreviations: スマホ finds スマートフォン",
+       "スマートフォンで申請できる",
+       {{"スマートフォン", TermKind::compound}},
+       {},
+       {"スマホ", "スマートフォン"}},
+      {"Sudachi's spelling variants: 子供 finds 子ども",
+       "子どもの居場所づくり",
+       {{"子ども", TermKind::word}},
+       {},
+       {"子供", "子ども"}},
       {"control characters are spaces",
        std::string("SNS\x01で\x07発信\x00し\x7f", 19),
        {{"sns", TermKind::word}, {"発信", TermKind::word}},
@@ -284,6 +294,47 @@ TEST_CASE("A search for HP finds the section that says ホームページ", "[an
   for (const auto& h : hits)
     if (h.section.text.find("ホームページ") != std::string::npos)
       CHECK(h.snippet.find("<mark>ホームページ</mark>") != std::string::npos);
+}
+
+TEST_CASE("Sudachi's general synonyms yield to koe's own table and to the stop words", "[analyzer][synonyms]") {
+  koe::test::TempDir dir;
+  auto options = koe::default_analyzer_options();
+  std::filesystem::copy(options.dictionaries, dir.path(), std::filesystem::copy_options::recursive);
+  // ホームページ is koe's (with HP); 重要 is a stop word; 寄付 folds to 寄附 (variants.tsv).
+  koe::test::write_file(dir / "synonyms-sudachi.tsv",
+                        "# a general table\n"
+                        "ホームページ\tホムペ\n"
+                        "大切\t重要\n"
+                        "寄附\t寄付\n"
+                        "スマートフォン\tスマホ\tスマホ\n"
+                        "市長と語る会\t市長と話す会\n");
+  options.dictionaries = dir.path();
+  const koe::Analyzer analyzer(options);
+  const auto& lex = analyzer.lexicon();
+  auto groups_of = [&](const std::string& key) {
+    auto it = lex.synonym_index.find(key);
+    return it == lex.synonym_index.end() ? std::vector<std::size_t>{} : it->second;
+  };
+  REQUIRE(groups_of("ホームページ").size() == 1);
+  CHECK(lex.synonym_groups[groups_of("ホームページ")[0]].size() >= 3);  // koe's group, HP included
+  CHECK(groups_of("ホムペ").empty());  // its only partner was koe's word
+  CHECK(groups_of("大切").empty());    // a stop word is no synonym
+  CHECK(groups_of("寄附").empty());    // one term once folded: no group
+  REQUIRE(groups_of("スマホ").size() == 1);
+  CHECK(lex.synonym_groups[groups_of("スマホ")[0]].size() == 2);  // the repeated entry counted once
+  // 市長と語る会 is koe's: the general line keeps 市長と話す会 alone and is dropped.
+  for (const auto& [surface, gi] : lex.synonym_phrases) CHECK(surface != "市長と話す会");
+}
+
+TEST_CASE("Synonym phrases are found wherever they stand in a text, each once", "[analyzer][synonyms]") {
+  const auto& lex = koe::test::analyzer().lexicon();
+  auto found = lex.synonym_phrases_in("まず市長と語る会、次にタウンミーティング、また市長と語る会");
+  std::vector<std::string> surfaces;
+  for (const auto& [gi, surface] : found) surfaces.push_back(surface);
+  CHECK(std::count(surfaces.begin(), surfaces.end(), "市長と語る会") == 1);
+  CHECK(lex.synonym_phrases_in("").empty());
+  CHECK(lex.synonym_phrases_in("市").empty());
+  CHECK(lex.synonym_phrases_in("市長と語る").empty());  // a phrase cut short is no phrase
 }
 
 TEST_CASE("The normalizer folds how Japanese is really typed", "[analyzer][normalizer]") {

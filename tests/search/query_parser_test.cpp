@@ -171,7 +171,7 @@ const Row kRows[] = {
     {"人口減少",
      "required: Query((人口減少 OR (人口 AND 減少)))\noptional: Query((人口減少 OR (人口 AND 減少))) Query(人口) Query(減少)\n"},
     {"データ",
-     "required: Query(((データ OR Rデータ) OR Rデータ))\noptional: Query(((データ OR Rデータ) OR Rデータ))\n"},
+     "required: Query(((データ OR データー OR Rデータ) OR Rデータ))\noptional: Query(((データ OR データー OR Rデータ) OR Rデータ))\n"},
     {"AI",
      "required: Query(ai)\noptional: Query(ai)\n"},
     {"ai チャット",

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -19,6 +20,9 @@ struct LexiconSource {
   std::vector<std::vector<std::string>> variants;
   /// synonyms.tsv: a group of interchangeable words per line.
   std::vector<std::vector<std::string>> synonyms;
+  /// synonyms-sudachi.tsv: general Japanese synonyms in the same format, compiled from
+  /// Sudachi's dictionary (dictionaries/sudachi/); synonyms.tsv is laid on top and wins.
+  std::vector<std::vector<std::string>> general_synonyms;
   /// expansions.tsv: a citizen's word, then the plan's words for the same thing (市長 →
   /// 理事者); one-way and weaker than a synonym, used for voices only.
   std::vector<std::vector<std::string>> expansions;
@@ -33,6 +37,9 @@ std::string joined(const std::vector<std::string>& terms);
 /// The tables in term form, as the analyzer built them.
 struct Lexicon {
   std::unordered_set<std::string> stopwords;
+  /// Katakana readings of the stop words (シミン, ハチオウジ): a voice that spells a stop word
+  /// in kana says no more than one that writes it.
+  std::unordered_set<std::string> stop_readings;
   std::unordered_map<std::string, std::string> canonical;  ///< variant term → canonical term
   /// Each group as term sequences (an entry of several terms is a phrase).
   std::vector<std::vector<std::vector<std::string>>> synonym_groups;
@@ -41,8 +48,16 @@ struct Lexicon {
   /// Entries of several words, by their normalized text (市長と語る会), with their group:
   /// the analyzer splits them, so queries look for them in the text itself.
   std::vector<std::pair<std::string, std::size_t>> synonym_phrases;
+  /// The first two characters of each synonym phrase → its indices in synonym_phrases, so a
+  /// text is scanned once, not once per phrase (Sudachi brings thousands of them).
+  std::unordered_map<std::string, std::vector<std::size_t>> synonym_phrase_starts;
   /// Word (or joined phrase) → the plan's words it expands to, as term sequences.
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> expansions;
+
+  /// Indexes synonym_phrases into synonym_phrase_starts; call after filling synonym_phrases.
+  void index_synonym_phrases();
+  /// The synonym phrases `normalized` contains, each once, as (group, phrase).
+  std::vector<std::pair<std::size_t, std::string>> synonym_phrases_in(std::string_view normalized) const;
 };
 
 }  // namespace koe

@@ -58,7 +58,14 @@ struct VoiceQuery {
   std::set<std::string> evidence_terms;
   std::size_t content_terms = 0;
 };
+/// Status 400 `invalid_utf8`, or `bad_request` when nothing is left to match.
 Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text);
+
+/// The voice query of an analysed text; its query is empty when nothing is left to match.
+VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& analysis);
+
+/// Status 400 `bad_request`: a text with nothing to match.
+Status nothing_to_match();
 
 /// Display form of a matching index term (drops prefixes).
 std::string display_term(const std::string& index_term);
