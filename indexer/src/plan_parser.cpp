@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <climits>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -42,6 +44,15 @@ std::string_view trim(std::string_view s) {
 
 bool is_number(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The value of a digits-only cell, or nullopt when it does not fit an int (a 番号 of 2³¹
+/// must be reported with its line, not abort the whole corpus the way std::stoi would).
+std::optional<int> to_int(std::string_view s) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return n;
 }
 
 struct Line {
@@ -89,11 +100,18 @@ void decode_entity(std::string_view s, std::size_t& i, std::string& out) {
     return;
   }
   std::string_view name = s.substr(i + 1, semi - i - 1);
+  // Digits only: strtoul would also take blanks, a sign and wrap around, so "&#-1;" or
+  // "&# 65;" would decode to something the author never wrote.
+  auto digits = [](std::string_view d, int base) -> char32_t {
+    std::uint32_t v = 0;
+    const auto [end, ec] = std::from_chars(d.data(), d.data() + d.size(), v, base);
+    return d.empty() || ec != std::errc() || end != d.data() + d.size() ? 0 : v;
+  };
   char32_t cp = 0;
   if (name.starts_with("#x") || name.starts_with("#X")) {
-    cp = static_cast<char32_t>(std::strtoul(std::string(name.substr(2)).c_str(), nullptr, 16));
+    cp = digits(name.substr(2), 16);
   } else if (name.starts_with("#")) {
-    cp = static_cast<char32_t>(std::strtoul(std::string(name.substr(1)).c_str(), nullptr, 10));
+    cp = digits(name.substr(1), 10);
   } else if (auto it = named.find(name); it != named.end()) {
     cp = it->second;
   }
@@ -384,6 +402,14 @@ class Parser {
     return lines_.size();
   }
 
+  int project_number(const Line& l, std::string_view digits) const {
+    const auto n = to_int(digits);
+    if (!n)
+      fail(l.no, "project number «" + excerpt(digits) + "» is too large: expected a 番号 from 0 to " +
+                     std::to_string(INT_MAX));
+    return *n;
+  }
+
   bool is_block_start(const Line& l) const { return is_number(l.cell(0)) && l.has("施策番号"); }
   bool is_label_row(const Line& l) const {
     for (auto c : l.cells)
@@ -448,7 +474,7 @@ class Parser {
         fail(l.no, "expected a project row starting with its 番号, found «" + excerpt(l.first()) + "»");
       TableRow row;
       row.line = l.no;
-      row.number = std::stoi(std::string(number));
+      row.number = project_number(l, number);
       row.policy = l.cell(col["施策番号"]);
       row.sub_policy = l.cell(col["細施策番号"]);
       row.name = l.cell(col["事業名"]);
@@ -499,7 +525,7 @@ class Parser {
     const Line& head = lines_[begin];
     Project p;
     p.line = head.no;
-    p.number = std::stoi(std::string(head.cell(0)));
+    p.number = project_number(head, head.cell(0));
     p.policy = head.value_after("施策番号").value_or("");
     p.sub_policy = head.value_after("細施策番号").value_or("");
     p.sub_policy_name = head.value_after("細施策名").value_or("");
