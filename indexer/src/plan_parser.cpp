@@ -486,10 +486,10 @@ class Parser {
       }
       if (row.name.empty()) fail(l.no, "project row " + std::string(number) + " has no 事業名");
       if (row.division.empty()) warn(l.no, "project " + row.name + " has no 事業実施課");
-      for (const auto& r : rows)
-        if (r.number == row.number)
-          fail(l.no, "project number " + std::to_string(row.number) + " appears twice in the table (first on line " +
-                         std::to_string(r.line) + ")");
+      // A map, not a scan of the rows so far: a table of 20,000 rows took seconds.
+      if (const auto [at, added] = row_of_.emplace(row.number, rows.size()); !added)
+        fail(l.no, "project number " + std::to_string(row.number) + " appears twice in the table (first on line " +
+                       std::to_string(rows[at->second].line) + ")");
       rows.push_back(std::move(row));
     }
     if (rows.empty()) fail(lines_[header].no, "the 重要度が高い事務事業 table lists no project");
@@ -531,9 +531,10 @@ class Parser {
     p.sub_policy_name = head.value_after("細施策名").value_or("");
     p.name = head.value_after("事業名").value_or("");
     p.id = d.doc_id + "-" + std::to_string(p.number);
-    auto row = std::find_if(table.begin(), table.end(), [&](const TableRow& r) { return r.number == p.number; });
-    if (row == table.end())
+    const auto listed = row_of_.find(p.number);
+    if (listed == row_of_.end())
       fail(head.no, "project block " + std::to_string(p.number) + " is not listed in the 重要度が高い事務事業 table");
+    const auto row = table.begin() + static_cast<std::ptrdiff_t>(listed->second);
     if (row->seen) fail(head.no, "a second detail block for project " + std::to_string(p.number));
     row->seen = true;
     if (p.name.empty()) p.name = row->name;
@@ -562,7 +563,7 @@ class Parser {
         continue;
       }
       if (is_label_row(l)) {
-        i = read_label_row(i, end, p, found);
+        i = read_label_row(begin, i, end, p, found);
         continue;
       }
       warn(l.no, "unexpected row in project " + std::to_string(p.number) + " ignored: «" + excerpt(l.first()) + "»");
@@ -582,7 +583,8 @@ class Parser {
   /// Pairs the labels of row `i` with the value cells of row `i + 1`. The export shifts some
   /// value rows by a cell (block 9's 【現状】 row), so each value goes to the label whose
   /// column is nearest; when counts agree they pair in order.
-  std::size_t read_label_row(std::size_t i, std::size_t end, Project& p, std::map<SectionKind, Section>& found) {
+  std::size_t read_label_row(std::size_t block, std::size_t i, std::size_t end, Project& p,
+                             std::map<SectionKind, Section>& found) {
     const Line& labels = lines_[i];
     std::vector<std::pair<std::size_t, SectionKind>> cols;
     for (std::size_t c = 0; c < labels.cells.size(); ++c)
@@ -618,7 +620,7 @@ class Parser {
     }
     for (std::size_t k = 0; k < cols.size(); ++k) {
       const SectionKind kind = cols[k].second;
-      labelled_.insert({block_of(i), kind});
+      labelled_.insert({block, kind});
       if (!assigned[k]) {
         warn(values.no, "【" + std::string(kind_label(kind)) + "】 of project " + std::to_string(p.number) + " has no text");
         continue;
@@ -633,16 +635,12 @@ class Parser {
     return v;
   }
 
-  std::size_t block_of(std::size_t i) const {
-    while (i > 0 && !is_block_start(lines_[i])) --i;
-    return i;
-  }
-
   std::string source_;
   DocumentIdentity identity_;
   std::vector<Line> lines_;
   std::vector<ParseWarning> warnings_;
   std::size_t cursor_ = 0;
+  std::map<int, std::size_t> row_of_;  ///< 番号 → its row in the project table
   std::set<std::pair<std::size_t, SectionKind>> labelled_;
 };
 
