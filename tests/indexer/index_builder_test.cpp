@@ -283,6 +283,19 @@ TEST_CASE("A document whose 番号 overflows an int is reported with file:line a
   CHECK(f.count(koe::schema::term(koe::schema::kDocument, "2026-overflow")) == 0);
 }
 
+TEST_CASE("A plan file that cannot be opened is reported and the others are indexed", "[index_builder]") {
+  Fixture f;
+  // A symbolic link to itself: stat fails with ELOOP, which the directory walk used to throw
+  // as std::filesystem::filesystem_error out of build_index.
+  fs::create_symlink("loop.tsv", f.corpus / "2026" / "loop.tsv");
+  koe::IndexSummary s;
+  REQUIRE_NOTHROW(s = f.index());
+  REQUIRE(s.errors.size() == 1);
+  CHECK_THAT(s.errors[0], Catch::Contains("loop.tsv") && Catch::Contains("cannot open"));
+  CHECK(s.documents == 1);
+  CHECK(s.sections == 83);
+}
+
 TEST_CASE("build_index reports progress up to the number of sections", "[index_builder]") {
   Fixture f;
   std::size_t last_done = 0, last_total = 0, calls = 0;
