@@ -16,7 +16,11 @@ std::vector<std::filesystem::path> find_plan_files(const std::vector<std::filesy
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        if (it->is_regular_file() && it->path().extension() == ".tsv") files.push_back(it->path());
+        if (it->path().extension() != ".tsv") continue;
+        // A .tsv whose status cannot be read (a link loop) is listed all the same: opening it
+        // then fails with its name, instead of the walk throwing filesystem_error.
+        std::error_code entry_ec;
+        if (it->is_regular_file(entry_ec) || entry_ec) files.push_back(it->path());
       }
       if (ec) throw Error(p.string() + ": cannot read the directory: " + ec.message());
     } else if (fs::exists(p, ec)) {

@@ -36,6 +36,16 @@ std::string read_file(const std::filesystem::path& p) {
   return buf.str();
 }
 
+/// A plan file's bytes; Error when it cannot be opened (a link loop, no permission), so the
+/// document is reported like any unreadable one rather than read as empty.
+std::string read_plan(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw Error(p.string() + ": cannot open the file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
 void delete_document_sections(Xapian::WritableDatabase& db, const std::string& doc_id) {
   db.delete_document(schema::term(schema::kDocument, doc_id));
 }
@@ -211,7 +221,7 @@ LoadedCorpus load_documents(const IndexOptions& options, IndexSummary& summary) 
   for (const auto& file : find_plan_files(options.corpus)) {
     const auto identity = identify_document(file);
     try {
-      const std::string content = read_file(file);
+      const std::string content = read_plan(file);
       LoadedDocument l{parse_plan(content, file.string(), identity), hex(fnv1a(content))};
       // Stored and shown relative to the corpus folder's parent (corpus/2026/x.tsv), not as
       // the indexing machine's absolute path.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <climits>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -42,6 +44,15 @@ std::string_view trim(std::string_view s) {
 
 bool is_number(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The value of a digits-only cell, or nullopt when it does not fit an int (a 番号 of 2³¹
+/// must be reported with its line, not abort the whole corpus the way std::stoi would).
+std::optional<int> to_int(std::string_view s) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return n;
 }
 
 struct Line {
@@ -89,11 +100,18 @@ void decode_entity(std::string_view s, std::size_t& i, std::string& out) {
     return;
   }
   std::string_view name = s.substr(i + 1, semi - i - 1);
+  // Digits only: strtoul would also take blanks, a sign and wrap around, so "&#-1;" or
+  // "&# 65;" would decode to something the author never wrote.
+  auto digits = [](std::string_view d, int base) -> char32_t {
+    std::uint32_t v = 0;
+    const auto [end, ec] = std::from_chars(d.data(), d.data() + d.size(), v, base);
+    return d.empty() || ec != std::errc() || end != d.data() + d.size() ? 0 : v;
+  };
   char32_t cp = 0;
   if (name.starts_with("#x") || name.starts_with("#X")) {
-    cp = static_cast<char32_t>(std::strtoul(std::string(name.substr(2)).c_str(), nullptr, 16));
+    cp = digits(name.substr(2), 16);
   } else if (name.starts_with("#")) {
-    cp = static_cast<char32_t>(std::strtoul(std::string(name.substr(1)).c_str(), nullptr, 10));
+    cp = digits(name.substr(1), 10);
   } else if (auto it = named.find(name); it != named.end()) {
     cp = it->second;
   }
@@ -384,6 +402,14 @@ class Parser {
     return lines_.size();
   }
 
+  int project_number(const Line& l, std::string_view digits) const {
+    const auto n = to_int(digits);
+    if (!n)
+      fail(l.no, "project number «" + excerpt(digits) + "» is too large: expected a 番号 from 0 to " +
+                     std::to_string(INT_MAX));
+    return *n;
+  }
+
   bool is_block_start(const Line& l) const { return is_number(l.cell(0)) && l.has("施策番号"); }
   bool is_label_row(const Line& l) const {
     for (auto c : l.cells)
@@ -448,7 +474,7 @@ class Parser {
         fail(l.no, "expected a project row starting with its 番号, found «" + excerpt(l.first()) + "»");
       TableRow row;
       row.line = l.no;
-      row.number = std::stoi(std::string(number));
+      row.number = project_number(l, number);
       row.policy = l.cell(col["施策番号"]);
       row.sub_policy = l.cell(col["細施策番号"]);
       row.name = l.cell(col["事業名"]);
@@ -460,10 +486,10 @@ class Parser {
       }
       if (row.name.empty()) fail(l.no, "project row " + std::string(number) + " has no 事業名");
       if (row.division.empty()) warn(l.no, "project " + row.name + " has no 事業実施課");
-      for (const auto& r : rows)
-        if (r.number == row.number)
-          fail(l.no, "project number " + std::to_string(row.number) + " appears twice in the table (first on line " +
-                         std::to_string(r.line) + ")");
+      // A map, not a scan of the rows so far: a table of 20,000 rows took seconds.
+      if (const auto [at, added] = row_of_.emplace(row.number, rows.size()); !added)
+        fail(l.no, "project number " + std::to_string(row.number) + " appears twice in the table (first on line " +
+                       std::to_string(rows[at->second].line) + ")");
       rows.push_back(std::move(row));
     }
     if (rows.empty()) fail(lines_[header].no, "the 重要度が高い事務事業 table lists no project");
@@ -499,15 +525,16 @@ class Parser {
     const Line& head = lines_[begin];
     Project p;
     p.line = head.no;
-    p.number = std::stoi(std::string(head.cell(0)));
+    p.number = project_number(head, head.cell(0));
     p.policy = head.value_after("施策番号").value_or("");
     p.sub_policy = head.value_after("細施策番号").value_or("");
     p.sub_policy_name = head.value_after("細施策名").value_or("");
     p.name = head.value_after("事業名").value_or("");
     p.id = d.doc_id + "-" + std::to_string(p.number);
-    auto row = std::find_if(table.begin(), table.end(), [&](const TableRow& r) { return r.number == p.number; });
-    if (row == table.end())
+    const auto listed = row_of_.find(p.number);
+    if (listed == row_of_.end())
       fail(head.no, "project block " + std::to_string(p.number) + " is not listed in the 重要度が高い事務事業 table");
+    const auto row = table.begin() + static_cast<std::ptrdiff_t>(listed->second);
     if (row->seen) fail(head.no, "a second detail block for project " + std::to_string(p.number));
     row->seen = true;
     if (p.name.empty()) p.name = row->name;
@@ -536,7 +563,7 @@ class Parser {
         continue;
       }
       if (is_label_row(l)) {
-        i = read_label_row(i, end, p, found);
+        i = read_label_row(begin, i, end, p, found);
         continue;
       }
       warn(l.no, "unexpected row in project " + std::to_string(p.number) + " ignored: «" + excerpt(l.first()) + "»");
@@ -556,7 +583,8 @@ class Parser {
   /// Pairs the labels of row `i` with the value cells of row `i + 1`. The export shifts some
   /// value rows by a cell (block 9's 【現状】 row), so each value goes to the label whose
   /// column is nearest; when counts agree they pair in order.
-  std::size_t read_label_row(std::size_t i, std::size_t end, Project& p, std::map<SectionKind, Section>& found) {
+  std::size_t read_label_row(std::size_t block, std::size_t i, std::size_t end, Project& p,
+                             std::map<SectionKind, Section>& found) {
     const Line& labels = lines_[i];
     std::vector<std::pair<std::size_t, SectionKind>> cols;
     for (std::size_t c = 0; c < labels.cells.size(); ++c)
@@ -592,7 +620,7 @@ class Parser {
     }
     for (std::size_t k = 0; k < cols.size(); ++k) {
       const SectionKind kind = cols[k].second;
-      labelled_.insert({block_of(i), kind});
+      labelled_.insert({block, kind});
       if (!assigned[k]) {
         warn(values.no, "【" + std::string(kind_label(kind)) + "】 of project " + std::to_string(p.number) + " has no text");
         continue;
@@ -607,16 +635,12 @@ class Parser {
     return v;
   }
 
-  std::size_t block_of(std::size_t i) const {
-    while (i > 0 && !is_block_start(lines_[i])) --i;
-    return i;
-  }
-
   std::string source_;
   DocumentIdentity identity_;
   std::vector<Line> lines_;
   std::vector<ParseWarning> warnings_;
   std::size_t cursor_ = 0;
+  std::map<int, std::size_t> row_of_;  ///< 番号 → its row in the project table
   std::set<std::pair<std::size_t, SectionKind>> labelled_;
 };
 

@@ -41,6 +41,12 @@ VoiceBatch read_voices(std::string_view bytes, BatchFormat format, TextEncoding 
           batch.errors.push_back("line " + std::to_string(no) + ": expected {\"id\": …, \"text\": \"…\"}");
           continue;
         }
+        // An array or object id is refused rather than dumped: dump() recurses once per level,
+        // and a line of 100,000 '[' overflowed an 8 MiB stack.
+        if (j.contains("id") && j["id"].is_structured()) {
+          batch.errors.push_back("line " + std::to_string(no) + ": the id must be a string or a number");
+          continue;
+        }
         std::string id = j.contains("id") ? (j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) : std::to_string(no);
         batch.voices.push_back({id, j["text"].get<std::string>(), no});
       } catch (const nlohmann::json::exception& e) {

@@ -261,6 +261,41 @@ TEST_CASE("A surrogate character entity in a cell does not stop the whole build"
   CHECK((s.sections == 83 || s.errors.size() == 1));
 }
 
+TEST_CASE("A document whose 番号 overflows an int is reported with file:line and the others are indexed",
+          "[index_builder]") {
+  Fixture f;
+  // A second department whose table row 1 carries a 番号 of 2³¹: std::stoi used to throw
+  // std::out_of_range there, which aborted the whole run with nothing indexed.
+  std::string text = koe::test::read_file(f.plan);
+  const auto row = text.find("\n1\t5\t1\t政策立案機能の充実");
+  REQUIRE(row != std::string::npos);
+  text.replace(row + 1, 1, "2147483648");
+  koe::test::write_file(f.corpus / "2026" / "overflow.tsv", text);
+
+  koe::IndexSummary s;
+  REQUIRE_NOTHROW(s = f.index());
+  REQUIRE(s.errors.size() == 1);
+  CHECK_THAT(s.errors[0], Catch::Contains("overflow.tsv:17:"));
+  CHECK_THAT(s.errors[0], Catch::Contains("«2147483648» is too large"));
+  CHECK(s.documents == 1);
+  CHECK(s.sections == 83);
+  CHECK(f.count(koe::schema::term(koe::schema::kDocument, "2026-shichokoshitsu")) == 83);
+  CHECK(f.count(koe::schema::term(koe::schema::kDocument, "2026-overflow")) == 0);
+}
+
+TEST_CASE("A plan file that cannot be opened is reported and the others are indexed", "[index_builder]") {
+  Fixture f;
+  // A symbolic link to itself: stat fails with ELOOP, which the directory walk used to throw
+  // as std::filesystem::filesystem_error out of build_index.
+  fs::create_symlink("loop.tsv", f.corpus / "2026" / "loop.tsv");
+  koe::IndexSummary s;
+  REQUIRE_NOTHROW(s = f.index());
+  REQUIRE(s.errors.size() == 1);
+  CHECK_THAT(s.errors[0], Catch::Contains("loop.tsv") && Catch::Contains("cannot open"));
+  CHECK(s.documents == 1);
+  CHECK(s.sections == 83);
+}
+
 TEST_CASE("build_index reports progress up to the number of sections", "[index_builder]") {
   Fixture f;
   std::size_t last_done = 0, last_total = 0, calls = 0;

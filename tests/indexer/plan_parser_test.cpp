@@ -405,6 +405,36 @@ TEST_CASE("A table header without the 事業実施課 column is reported at the 
   CHECK_THAT(e.message(), Catch::Contains("事業実施課"));
 }
 
+TEST_CASE("A 番号 too large for an int in the table is reported at its row", "[plan_parser][errors]") {
+  for (const std::string number : {"2147483648", "99999999999999999999999"}) {
+    INFO(number);
+    MiniPlan plan;
+    plan.lines[MiniPlan::kTableRow - 1] = number + "\t5\t1\t政策立案機能の充実\t重要であるため。\t都市戦略課";
+    const auto e = parse_error_of(plan.text());
+    CHECK(e.line() == MiniPlan::kTableRow);
+    CHECK_THAT(e.message(), Catch::Contains("«" + number + "» is too large"));
+  }
+}
+
+TEST_CASE("A 番号 too large for an int at a block start is reported at the block", "[plan_parser][errors]") {
+  MiniPlan plan;
+  plan.lines[MiniPlan::kBlockStart - 1] =
+      "4294967297\t施策番号\t5\t細施策番号\t1\t細施策名\t政策課題への対応力向上\t事業名\t政策立案機能の充実\t";
+  const auto e = parse_error_of(plan.text());
+  CHECK(e.line() == MiniPlan::kBlockStart);
+  CHECK_THAT(e.message(), Catch::Contains("«4294967297» is too large"));
+}
+
+TEST_CASE("The largest 番号 an int holds still parses", "[plan_parser]") {
+  MiniPlan plan;
+  plan.lines[MiniPlan::kTableRow - 1] = "2147483647\t5\t1\t政策立案機能の充実\t重要であるため。\t都市戦略課";
+  plan.lines[MiniPlan::kBlockStart - 1] =
+      "2147483647\t施策番号\t5\t細施策番号\t1\t細施策名\t政策課題への対応力向上\t事業名\t政策立案機能の充実\t";
+  const auto doc = parse(plan.text());
+  REQUIRE(doc.department.projects.size() == 1);
+  CHECK(doc.department.projects[0].id == "x-2147483647");
+}
+
 TEST_CASE("A block whose 事業名 differs from the table keeps the block's name with a warning", "[plan_parser]") {
   MiniPlan plan;
   plan.lines[MiniPlan::kBlockStart - 1] =
@@ -481,6 +511,27 @@ TEST_CASE("clean_cell never produces invalid UTF-8 from a numeric entity", "[pla
     CHECK_FALSE(koe::utf8::find_invalid(cell.text).has_value());
     CHECK(cell.text.starts_with("a"));
     CHECK(cell.text.ends_with("b"));
+  }
+}
+
+TEST_CASE("clean_cell decodes a numeric entity only when it is digits and nothing else", "[plan_parser][clean_cell]") {
+  struct Row {
+    std::string raw;
+    std::string text;
+  };
+  const Row rows[] = {
+      {"a&#65;b", "aAb"},
+      {"a&#x41;b", "aAb"},
+      {"a&#-1;b", "a&#-1;b"},           // strtoul took a sign and wrapped around
+      {"a&#+65;b", "a&#+65;b"},
+      {"a&# 65;b", "a&# 65;b"},         // and skipped leading blanks
+      {"a&#x-41;b", "a&#x-41;b"},
+      {"a&#x0x41;b", "a&#x0x41;b"},
+      {"a&#65x;b", "a&#65x;b"},         // trailing garbage was ignored
+  };
+  for (const auto& row : rows) {
+    INFO(row.raw);
+    CHECK(koe::clean_cell(row.raw).text == row.text);
   }
 }
 

@@ -219,3 +219,18 @@ TEST_CASE("read_voices reads JSON Lines and reports a bad line with its number",
   CHECK_THAT(batch.errors[0], Catch::StartsWith("line 3:"));
   CHECK_THAT(batch.errors[1], Catch::StartsWith("line 5:"));
 }
+
+TEST_CASE("read_voices refuses an array or object id, however deeply nested, with its line", "[router]") {
+  // dump() of a nested id recursed once per level: 100,000 '[' overflowed an 8 MiB stack.
+  const std::size_t depth = 200'000;
+  const std::string deep = "{\"id\":" + std::string(depth, '[') + std::string(depth, ']') + ",\"text\":\"広聴\"}";
+  const auto batch = ks::read_voices(deep + "\n{\"id\":{\"a\":1},\"text\":\"広報\"}\n{\"id\":null,\"text\":\"市民参加\"}\n",
+                                     ks::BatchFormat::jsonl, ks::TextEncoding::automatic);
+  REQUIRE(batch.errors.size() == 2);
+  CHECK_THAT(batch.errors[0], Catch::StartsWith("line 1:") && Catch::Contains("string or a number"));
+  CHECK_THAT(batch.errors[1], Catch::StartsWith("line 2:"));
+  REQUIRE(batch.voices.size() == 1);
+  CHECK(batch.voices[0].text == "市民参加");
+  CHECK(batch.voices[0].line == 3);
+}
+
