@@ -201,7 +201,7 @@ function renderPreview() {
   const labelOf = Object.fromEntries(FIELDS.map((f) => [f.field, f.label]));
   const cut = (t) => (t.length > 60 ? t.slice(0, 60) + '…' : t);
 
-  const preview = h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'preview-heading' },
+  const preview = h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'ファイルの先頭の行（横に動かせます）' },
     h('table', { class: 'preview' },
       h('thead', {}, h('tr', {}, parsed.header.map((c) => h('th', { scope: 'col' }, c,
         fieldOf[c] ? h('span', { class: 'maps-to' }, '→ ', labelOf[fieldOf[c]]) : h('span', { class: 'maps-to unused' }, '（使わない）'))))),

@@ -313,7 +313,7 @@ function answerGroup(v, typed) {
     }));
   }
   if (!actions.length) return null;
-  return h('div', { class: 'action-group' }, h('h3', {}, '回答'),
+  return h('div', { class: 'action-group' }, h('h3', {}, '回答を書く'),
     h('div', { class: 'field' },
       h('label', { for: 'answer-text' }, '回答の文'),
       h('span', { class: 'hint', id: 'answer-hint' }, '市民の方へお返しする回答です。公開すると、ご意見（個人情報を伏せたもの）とともに公開されます。'),
@@ -331,7 +331,7 @@ function routeGroup(v) {
   const listbox = h('ul', { id: 'project-options', role: 'listbox', class: 'options', 'aria-label': '事業の候補', hidden: true });
   const count = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const chosen = h('p', { class: 'chosen', id: 'project-chosen' }, '事業を選んでいません。');
-  const go = button('この事業' + verb, () => {
+  const go = button('選んだ事業' + verb, () => {
     if (!picked) {
       chosen.textContent = '先に事業を選んでください。';
       input.focus();
@@ -411,7 +411,7 @@ function routeGroup(v) {
 
   const select = h('select', { id: 'division-pick' }, h('option', { value: '' }, '課を選んでください'),
     divisions.map((d) => h('option', { value: d.division }, d.division + (d.department ? '（' + d.department + '）' : ''))));
-  const goDivision = button('この課' + verb, () => {
+  const goDivision = button('選んだ課' + verb, () => {
     if (!select.value) {
       select.focus();
       return;
