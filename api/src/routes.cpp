@@ -219,6 +219,11 @@ RouteTable build_routes(Service& s) {
   t.add({"GET", "/", page("index.html"), ""});
   t.add({"GET", "/voice", page("voice.html"), ""});
   t.add({"GET", "/projects/{id}", page("project.html"), ""});
+  t.add({"GET", "/login", page("login.html"), ""});
+  t.add({"GET", "/desk", page("desk.html"), ""});
+  t.add({"GET", "/desk/voices/{id}", page("desk-voice.html"), ""});
+  t.add({"GET", "/desk/stats", page("desk-stats.html"), ""});
+  t.add({"GET", "/desk/import", page("desk-import.html"), ""});
   t.add({"GET", "/static/{file...}",
          [&s](Call& c) { send_file(c.res, s.web_root / "static", c.req.path_param("file")); }, ""});
   return t;

@@ -100,3 +100,57 @@ export async function screenshot(page, name) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, name + '.png'), fullPage: true });
 }
+
+// The voice desk's users, made by run.sh with the CLI before the server starts.
+export const USERS = {
+  clerk: { name: 'clerk', password: 'clerk-pass-1' },
+  division: { name: 'koho', password: 'koho-pass-1', division: '広報プロモーション課' },
+  admin: { name: 'admin', password: 'admin-pass-1' },
+  locked: { name: 'locked', password: 'locked-pass-1' },
+};
+
+// Signs the browser in as the login page would: the session cookie lands in its context.
+export async function signIn(browser, user = USERS.clerk) {
+  const res = await browser.context.request.post(url('/api/v1/login'), { data: { name: user.name, password: user.password } });
+  if (!res.ok()) throw new Error(`login as ${user.name}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+// The desk's API as the clerk's token (run.sh issues it): set-up and checks from outside the page.
+export async function deskApi(path, { method = 'GET', body } = {}) {
+  const token = process.env.KOE_DESK_TOKEN;
+  if (!token) throw new Error('KOE_DESK_TOKEN is not set (tests/web/run.sh sets it)');
+  const res = await fetch(url(path), {
+    method,
+    headers: { Authorization: 'Bearer ' + token, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  let data = null;
+  try { data = await res.json(); } catch (e) { data = null; }
+  return { status: res.status, data };
+}
+
+// A voice received now through the API, for a test that changes it.
+export async function newVoice(text, extra = {}) {
+  const r = await deskApi('/api/v1/voices', { method: 'POST', body: { text, channel: 'email', ...extra } });
+  if (r.status !== 201) throw new Error(`POST /api/v1/voices: ${r.status} ${JSON.stringify(r.data)}`);
+  return r.data;
+}
+
+export async function patchVoice(id, body) {
+  const r = await deskApi('/api/v1/voices/' + id, { method: 'PATCH', body });
+  if (r.status !== 200) throw new Error(`PATCH /api/v1/voices/${id}: ${r.status} ${JSON.stringify(r.data)}`);
+  return r.data;
+}
+
+export async function getVoice(id) {
+  return (await deskApi('/api/v1/voices/' + id)).data;
+}
+
+// A voice of tests/web/desk-voices.csv by its 受付番号.
+export async function voiceByExternalId(externalId) {
+  const r = await deskApi('/api/v1/voices?limit=200');
+  const v = (r.data.voices || []).find((x) => x.external_id === externalId);
+  if (!v) throw new Error('no voice ' + externalId);
+  return v;
+}

@@ -3,7 +3,8 @@
 # Usage: tests/web/run.sh KOE_BINARY DB_DIR OUT_DIR
 #   KOE_BINARY  the koe executable (e.g. build/koe)
 #   DB_DIR      an index made by `koe index --corpus corpus --db DB_DIR`
-#   OUT_DIR     where screenshots (desktop 1280x900, phone 375x812) are written
+#   OUT_DIR     where screenshots (desktop 1280x900, phone 375x812) and the desk's store
+#               (desk.sqlite, made anew each run) are written
 set -euo pipefail
 
 if [ "$#" -ne 3 ]; then
@@ -27,11 +28,26 @@ if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/a
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 
+# The voice desk: a fresh store in the output directory, its users made by the CLI (the
+# passwords are the tests' own), and voices imported from a small export like a city's.
+store="$out/desk.sqlite"
+rm -f "$store" "$store-wal" "$store-shm"
+add_user() {  # NAME ROLE PASSWORD [DIVISION]
+  printf '%s\n' "$3" | "$koe" users add --store "$store" --db "$db" --name "$1" --role "$2" \
+    ${4:+--division "$4"} --password-stdin >/dev/null
+}
+add_user clerk clerk 'clerk-pass-1'
+add_user koho division 'koho-pass-1' '広報プロモーション課'
+add_user admin admin 'admin-pass-1'
+add_user locked clerk 'locked-pass-1'
+"$koe" voices import --store "$store" --db "$db" --in "$here/desk-voices.csv" >/dev/null
+desk_token="$("$koe" users token --store "$store" --db "$db" --name clerk --label 'browser tests')"
+
 port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 base="http://127.0.0.1:$port"
 log="$out/koe-serve.log"
 
-"$koe" serve --db "$db" --host 127.0.0.1 --port "$port" --web-root "$repo/api/web" >"$log" 2>&1 &
+"$koe" serve --db "$db" --store "$store" --host 127.0.0.1 --port "$port" --web-root "$repo/api/web" >"$log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
@@ -61,7 +77,10 @@ fi
 
 cd "$here"
 status=0
-KOE_BASE_URL="$base" KOE_SCREENSHOT_DIR="$out" \
+KOE_BASE_URL="$base" KOE_SCREENSHOT_DIR="$out" KOE_DESK_TOKEN="$desk_token" \
   node --test --test-concurrency=1 --test-reporter=spec \
-  search.test.mjs project.test.mjs voice.test.mjs a11y.test.mjs screenshots.test.mjs || status=$?
+  search.test.mjs project.test.mjs voice.test.mjs \
+  desk-login.test.mjs desk-inbox.test.mjs desk-voice.test.mjs desk-division.test.mjs desk-stats.test.mjs \
+  desk-import.test.mjs desk-csrf.test.mjs \
+  a11y.test.mjs screenshots.test.mjs || status=$?
 exit "$status"

@@ -1,10 +1,26 @@
 // Screenshots of each page at desktop and phone widths, for the README and for review.
 import { test, before, after } from 'node:test';
-import { openBrowser, newPage, url, projectIdByName, screenshot, SCREENSHOT_DIR, DESKTOP, PHONE } from './helpers.mjs';
+import {
+  openBrowser, newPage, url, projectIdByName, screenshot, signIn, voiceByExternalId, SCREENSHOT_DIR, DESKTOP, PHONE,
+} from './helpers.mjs';
 
 let browser;
-before(async () => { browser = await openBrowser(); });
-after(async () => { await browser.close(); });
+let desk; // a second browser, signed in to the voice desk
+before(async () => {
+  browser = await openBrowser();
+  desk = await openBrowser();
+  await signIn(desk);
+});
+after(async () => {
+  await browser.close();
+  await desk.close();
+});
+
+// Focus and pointer moved away, so the picture shows the page at rest.
+async function atRest(page) {
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.mouse.move(0, 0);
+}
 
 const sizes = [['desktop', DESKTOP], ['phone', PHONE]];
 
@@ -35,5 +51,57 @@ for (const [size, viewport] of sizes) {
     await page.evaluate(() => document.activeElement && document.activeElement.blur());
     await page.mouse.move(0, 0);
     await screenshot(page, `voice-${size}`);
+  });
+}
+
+for (const [size, viewport] of sizes) {
+  test(`screenshot: desk login (${size})`, { skip: !SCREENSHOT_DIR }, async () => {
+    const page = await newPage(browser, viewport);
+    await page.goto(url('/login?next=%2Fdesk'));
+    await page.getByRole('heading', { name: 'ログイン' }).waitFor();
+    await atRest(page);
+    await screenshot(page, `desk-login-${size}`);
+  });
+
+  test(`screenshot: desk inbox (${size})`, { skip: !SCREENSHOT_DIR }, async () => {
+    const page = await newPage(desk, viewport);
+    // The voices of desk-voices.csv and the imports, not the ones the other tests made today.
+    await page.goto(url('/desk?to=2025-12-31'));
+    await page.getByRole('list', { name: 'ご意見の一覧' }).waitFor();
+    await atRest(page);
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await screenshot(page, `desk-inbox-${size}`);
+  });
+
+  test(`screenshot: desk voice (${size})`, { skip: !SCREENSHOT_DIR }, async () => {
+    const page = await newPage(desk, viewport);
+    await page.goto(url('/desk/voices/' + (await voiceByExternalId('W-002')).id));
+    await page.getByRole('heading', { name: '履歴' }).waitFor();
+    await atRest(page);
+    await screenshot(page, `desk-voice-${size}`);
+  });
+
+  test(`screenshot: desk stats (${size})`, { skip: !SCREENSHOT_DIR }, async () => {
+    const page = await newPage(desk, viewport);
+    await page.goto(url('/desk/stats'));
+    await page.locator('figure.chart svg').first().waitFor();
+    await atRest(page);
+    await screenshot(page, `desk-stats-${size}`);
+  });
+
+  test(`screenshot: desk import (${size})`, { skip: !SCREENSHOT_DIR }, async () => {
+    const page = await newPage(desk, viewport);
+    await page.goto(url('/desk/import'));
+    await page.locator('#desk-user button').waitFor();
+    await page.getByLabel('ファイル').setInputFiles({
+      name: 'koe-export.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('整理番号,受信日,経路,ご意見内容,所管課,備考\n' +
+        'R7-0101,2025-09-01,メール,広報紙の文字を大きくしてほしい,,\n' +
+        'R7-0102,2025-09-02,電話,ふるさと納税の返礼品を増やしてほしい,広報プロモーション課,折り返し希望\n'),
+    });
+    await page.getByRole('heading', { name: '列の対応' }).waitFor();
+    await atRest(page);
+    await screenshot(page, `desk-import-${size}`);
   });
 }
