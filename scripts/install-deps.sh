@@ -18,6 +18,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev     # command line and logs
   catch2                                    # unit tests
   clang libfuzzer-14-dev libclang-rt-14-dev # fuzzing (libFuzzer) and the sanitizer build
+  clang-format                              # scripts/check-format.sh: the formatter decides
   curl python3                              # the README's smoke checks and the dev-set scorer
 )
 if [[ "${1:-}" == "--browser" ]]; then

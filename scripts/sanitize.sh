@@ -18,7 +18,8 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$flags" \
   "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" \
   "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address,undefined" >/dev/null
-cmake --build build-asan -j2 --target koe_indexer_tests koe_search_tests koe_api_tests
+cmake --build build-asan -j2 --target koe koe_indexer_tests koe_search_tests koe_wire_tests koe_http_tests koe_desk_tests \
+  koe_api_tests koe_cli_tests
 built=$(date +%s)
 echo "[sanitize] built in $((built - started)) s"
 

@@ -208,7 +208,8 @@ std::vector<MaskSpan> find_personal_info(const Analyzer& analyzer, std::string_v
 
   std::vector<MaskSpan> kept;  // original offsets, not overlapping, earlier kinds first
   for (const auto& s : found) {
-    auto [b, e] = norm.to_original(s.begin, s.end);
+    const auto range = norm.to_original(s.begin, s.end);
+    const std::size_t b = range.first, e = range.second;  // named: clang 14 cannot capture bindings
     const bool overlaps =
         std::any_of(kept.begin(), kept.end(), [&](const MaskSpan& k) { return b < k.end && k.begin < e; });
     if (!overlaps) kept.push_back({b, e, s.kind});

@@ -104,6 +104,16 @@ bool is_kana_only(std::string_view s) {
   return true;
 }
 
+bool is_hiragana_only(std::string_view s) {
+  if (s.empty()) return false;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char32_t c = next(s, i);
+    if (!is_hiragana(c) && c != U'\u30FC') return false;
+  }
+  return true;
+}
+
 std::string to_katakana(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -76,6 +76,22 @@ std::vector<RankedProject> rank_projects(const Xapian::MSet& mset) {
   return ranked;
 }
 
+/// How much of what the voice writes about a project explains: each of the voice's nouns
+/// weighs its idf in the index (a noun no section holds, 年金 or 信号機, the most), and counts
+/// as explained when the project holds it or a word standing for it.
+double coverage(const Xapian::Database& db, const VoiceQuery& vq, const std::set<std::string>& matched) {
+  const double n = std::max<double>(db.get_doccount(), 1);
+  double total = 0, explained = 0;
+  for (const auto& noun : vq.nouns) {
+    const double df = db.get_termfreq(noun.text);
+    const double weight = std::log((n + 1) / std::max(df, 1.0));
+    total += weight;
+    if (std::any_of(noun.terms.begin(), noun.terms.end(), [&](const std::string& t) { return matched.count(t) > 0; }))
+      explained += weight;
+  }
+  return total > 0 ? explained / total : 1.0;
+}
+
 /// The voice's words found in a project, its evidence (how specific those words are), and its
 /// best three sections, whose records name the project.
 ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& enquire, const VoiceQuery& vq,
@@ -86,6 +102,7 @@ ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& 
   for (const auto& h : r.hits)
     for (auto t = enquire.get_matching_terms_begin(h.it); t != enquire.get_matching_terms_end(h.it); ++t)
       if (!(*t).starts_with("X")) matched.insert(*t);  // boolean filter terms are not evidence
+  pm.coverage = coverage(db, vq, matched);
   std::set<std::string> shown;
   for (const auto& t : matched) {
     std::string d = display_term(t);

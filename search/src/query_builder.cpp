@@ -415,9 +415,13 @@ VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
     const Group& g = *entry.first;
     QueryTerms group_terms;
     parts.push_back(group_query(analyzer, g, group_terms, WordOrder::compound_only, entry.second));
+    VoiceQuery::Noun own{g.head->text, {}};
     if (noun(*g.head)) {
-      for (const auto& w : group_terms.words) evidence(w);
-      for (const auto& r : group_terms.readings) vq.evidence_terms.insert(schema::term(schema::kReading, r));
+      for (const auto& w : group_terms.words) evidence(w), own.terms.insert(w);
+      for (const auto& r : group_terms.readings) {
+        vq.evidence_terms.insert(schema::term(schema::kReading, r));
+        own.terms.insert(schema::term(schema::kReading, r));
+      }
     }
     vq.terms.words.insert(group_terms.words.begin(), group_terms.words.end());
     vq.terms.readings.insert(group_terms.readings.begin(), group_terms.readings.end());
@@ -427,6 +431,7 @@ VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
         parts.emplace_back(p->text, entry.second);
         vq.terms.words.insert(p->text);
         evidence(p->text);
+        own.terms.insert(p->text);
       }
     // The plan's own words for what a citizen says (市長 → 理事者), at half weight; several
     // words as the one compound they make in the plans (市民参加), not as a phrase of two
@@ -438,8 +443,11 @@ VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
           vq.terms.words.insert(w);
           evidence(w);
         }
+        own.terms.insert(joined(seq));
       }
     }
+    if (noun(*g.head) && utf8::length(g.head->text) >= 2 && !utf8::is_hiragana_only(g.head->text))
+      vq.nouns.push_back(std::move(own));
     ++vq.content_terms;
   }
   for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {

@@ -103,6 +103,7 @@ Json match_json(const search::MatchResponse& r) {
                        {"score", m.score},
                        {"strength", m.strength},
                        {"evidence", m.evidence},
+                       {"coverage", m.coverage},
                        {"confidence", m.confidence},
                        {"sections", sections},
                        {"terms", m.terms}});

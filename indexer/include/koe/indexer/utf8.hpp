@@ -28,6 +28,7 @@ bool is_hiragana(char32_t c);
 bool is_katakana(char32_t c);  ///< includes the long-vowel mark ー
 bool is_kanji(char32_t c);
 bool is_kana_only(std::string_view s);
+bool is_hiragana_only(std::string_view s);  ///< ー counts as hiragana here too
 
 /// Hiragana converted to katakana; everything else unchanged.
 std::string to_katakana(std::string_view s);

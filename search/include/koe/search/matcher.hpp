@@ -49,6 +49,9 @@ struct ProjectMatch {
   double score = 0;
   double strength = 0;     ///< score / ln(1 + N)
   double evidence = 0;     ///< summed idf of the voice's nouns found here / ln(1 + N)
+  /// The share of the voice's own nouns (weighted by idf; a noun no plan uses weighs most)
+  /// that this project holds: low when the voice is mostly about something else.
+  double coverage = 0;
   std::string confidence;  ///< high, medium, low
   std::vector<MatchedSection> sections;
   std::vector<std::string> terms;  ///< voice words found in the project, rarest first

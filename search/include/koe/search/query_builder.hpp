@@ -57,6 +57,14 @@ struct VoiceQuery {
   /// compounds of two or more characters (and their synonyms), not verbs or stop words.
   std::set<std::string> evidence_terms;
   std::size_t content_terms = 0;
+  /// The nouns the voice itself wrote (written in kanji or katakana: hiragana mis-split by
+  /// MeCab says little), each with the index terms that stand for it (itself, its synonyms,
+  /// its compound's parts, its expansions): what a project must explain of the voice.
+  struct Noun {
+    std::string text;
+    std::set<std::string> terms;
+  };
+  std::vector<Noun> nouns;
 };
 /// Status 400 `invalid_utf8`, or `bad_request` when nothing is left to match.
 Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text);
