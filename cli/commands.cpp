@@ -184,15 +184,20 @@ void register_analyze(CLI::App& app) {
 void register_index(CLI::App& app) {
   static SettingsFlags settings;
   static std::vector<std::string> corpus{"corpus"};
+  static bool rebuild = false;
   auto* cmd = app.add_subcommand("index", "Build or update the index from the corpus");
   cmd->add_option("--corpus", corpus, "plan documents or directories")->capture_default_str();
+  cmd->add_flag("--rebuild", rebuild,
+                "index every document into a new database beside the current one and swap it in at once "
+                "(a server keeps answering from the old one until then)");
   add_settings_flags(cmd, settings, kIndexReader);
   cmd->callback([] {
     guarded([] {
       const api::Settings s = settings.load();
       Analyzer analyzer(s.analyzer);
       const ProgressFn progress = progress_bar("sections", 2000, 200);
-      auto summary = build_index(analyzer, {as_paths(corpus), s.db}, progress);
+      const IndexOptions options{as_paths(corpus), s.db, rebuild ? IndexMode::rebuild : IndexMode::update};
+      auto summary = build_index(analyzer, options, progress);
       for (const auto& w : summary.warnings)
         std::cerr << "koe: warning: " << w.file << ":" << w.line << ": " << w.message << "\n";
       for (const auto& e : summary.errors) std::cerr << "koe: " << e << " (its previous sections are kept)\n";
@@ -201,6 +206,8 @@ void register_index(CLI::App& app) {
           "%.2f s%s\n",
           summary.documents, summary.documents_changed, summary.documents_removed, summary.projects, summary.sections,
           summary.terms, summary.postings, summary.seconds, summary.committed ? "" : " (index unchanged)");
+      if (rebuild && summary.committed)
+        std::printf("rebuilt aside and swapped in: %s\n", summary.database.generic_string().c_str());
       if (!summary.errors.empty()) g_exit = 1;
     });
   });

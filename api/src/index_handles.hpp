@@ -1,6 +1,7 @@
 /// @file index_handles.hpp
 /// @brief Each worker thread's own handle on the index, reopened when a new revision or a
-/// rebuilt index appears (Xapian objects are not thread-safe).
+/// rebuilt index (one swapped in by koe index --rebuild too) appears (Xapian objects are not
+/// thread-safe).
 #pragma once
 
 #include <xapian.h>

@@ -13,6 +13,7 @@
 
 #include "koe/indexer/corpus.hpp"
 #include "koe/indexer/error.hpp"
+#include "koe/indexer/index_layout.hpp"
 #include "koe/indexer/schema.hpp"
 
 namespace koe {
@@ -323,16 +324,59 @@ void count_index(const Xapian::Database& db, IndexSummary& summary) {
 
 }  // namespace
 
+namespace {
+
+/// Applies what changed since the last run to the current database (through the stub when
+/// there is one).
+void update_in_place(const Analyzer& analyzer, const IndexOptions& options, const LoadedCorpus& corpus,
+                     const std::string& fingerprint, const ProgressFn& progress, IndexSummary& summary) {
+  Xapian::WritableDatabase db(options.db.string(), Xapian::DB_CREATE_OR_OPEN);
+  const Changes changes = plan_changes(db, corpus, fingerprint);
+  if (!changes.empty()) write_changes(analyzer, db, changes, fingerprint, progress, summary);
+  count_index(db, summary);
+  summary.database = current_database(options.db);
+}
+
+/// Indexes every document into a new generation, then swaps it in. Readers keep the old
+/// database until the swap; a run killed before it leaves a generation the next run removes.
+void rebuild_aside(const Analyzer& analyzer, const IndexOptions& options, const LoadedCorpus& corpus,
+                   const std::string& fingerprint, const ProgressFn& progress, IndexSummary& summary) {
+  const std::filesystem::path current = current_database(options.db);
+  std::error_code ec;
+  if (!corpus.failed_ids.empty() && std::filesystem::exists(current / "iamglass", ec)) {
+    summary.errors.push_back(options.db.string() +
+                             ": the rebuild was abandoned and the current index kept: it holds the sections of "
+                             "the documents above, which a rebuild would drop");
+    count_index(Xapian::Database(current.string()), summary);
+    summary.database = current;
+    return;
+  }
+  const std::filesystem::path generation = create_generation(options.db);
+  {
+    Xapian::WritableDatabase db(generation.string(), Xapian::DB_CREATE);
+    write_changes(analyzer, db, plan_changes(db, corpus, fingerprint), fingerprint, progress, summary);
+    count_index(db, summary);
+    db.close();  // committed and unlocked before any reader can follow the stub to it
+  }
+  swap_in_generation(options.db, generation);
+  remove_stale_generations(options.db);
+  summary.database = generation;
+}
+
+}  // namespace
+
 IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress) {
   const auto started = std::chrono::steady_clock::now();
   IndexSummary summary;
   const LoadedCorpus corpus = load_documents(options, summary);
   std::filesystem::create_directories(options.db);
-  Xapian::WritableDatabase db(options.db.string(), Xapian::DB_CREATE_OR_OPEN);
+  const IndexLock lock(options.db);
+  remove_stale_generations(options.db);  // what a killed run left behind
   const std::string fingerprint = analysis_fingerprint(analyzer.options()) + "/" + std::to_string(schema::kVersion);
-  const Changes changes = plan_changes(db, corpus, fingerprint);
-  if (!changes.empty()) write_changes(analyzer, db, changes, fingerprint, progress, summary);
-  count_index(db, summary);
+  if (options.mode == IndexMode::rebuild)
+    rebuild_aside(analyzer, options, corpus, fingerprint, progress, summary);
+  else
+    update_in_place(analyzer, options, corpus, fingerprint, progress, summary);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

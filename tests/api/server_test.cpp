@@ -503,7 +503,11 @@ TEST_CASE("Every path and method in openapi.json is served", "[api][openapi]") {
 
 // ---- index lifecycle ----------------------------------------------------------------------
 
-TEST_CASE("Concurrent requests all succeed while the index is rebuilt twice", "[api][concurrency]") {
+namespace {
+
+/// Requests from four threads while `koe index` runs twice on the served index in `mode`,
+/// each time with a changed word: every request must succeed, and the last text be served.
+void check_requests_succeed_while_reindexed(koe::IndexMode mode) {
   TempDir dir("koe-api-concurrency");
   const fs::path corpus = koe::test::copy_corpus(dir.path());
   const fs::path plan = corpus / "2026" / "shichokoshitsu.tsv";
@@ -552,7 +556,7 @@ TEST_CASE("Concurrent requests all succeed while the index is rebuilt twice", "[
     REQUIRE(at != std::string::npos);
     text.replace(at, from.size(), to);
     koe::test::write_file(plan, text);
-    const auto s = koe::build_index(koe::test::analyzer(), {{corpus}, db});
+    const auto s = koe::build_index(koe::test::analyzer(), {{corpus}, db, mode});
     CHECK(s.committed);
     CHECK(s.sections == 83);
   }
@@ -569,6 +573,50 @@ TEST_CASE("Concurrent requests all succeed while the index is rebuilt twice", "[
   // The server now serves the latest revision.
   const auto j = body_json(server.client().Get("/api/v1/search", httplib::Params{{"q", "地域通貨"}}, httplib::Headers{}));
   CHECK(j["total_all_words"] == 1);
+}
+
+}  // namespace
+
+TEST_CASE("Concurrent requests all succeed while the index is updated twice", "[api][concurrency]") {
+  check_requests_succeed_while_reindexed(koe::IndexMode::update);
+}
+
+TEST_CASE("Concurrent requests all succeed while koe index --rebuild swaps in a new index twice", "[api][concurrency]") {
+  // The first rebuild also moves the index from in place to a generation.
+  check_requests_succeed_while_reindexed(koe::IndexMode::rebuild);
+}
+
+TEST_CASE("A rebuild swapped in is served from the next request on", "[api][health]") {
+  TempDir dir("koe-api-swap");
+  const fs::path corpus = koe::test::copy_corpus(dir.path());
+  const fs::path plan = corpus / "2026" / "shichokoshitsu.tsv";
+  const fs::path db = dir / "db";
+  const koe::IndexOptions rebuild{{corpus}, db, koe::IndexMode::rebuild};
+  REQUIRE(koe::build_index(koe::test::analyzer(), rebuild).committed);
+  auto config = test_config(db);
+  config.threads = 1;  // one worker: its handle is open on the generation being replaced
+  RunningServer server(config);
+  auto c = server.client();
+  auto total_for = [&](const std::string& q) -> int {
+    const auto r = c.Get("/api/v1/search", httplib::Params{{"q", q}}, httplib::Headers{});
+    if (!r || r->status != 200) return -1;
+    return json::parse(r->body)["total_all_words"].get<int>();
+  };
+  REQUIRE(total_for("桑都ペイ") == 2);
+
+  std::string text = koe::test::read_file(plan);
+  const std::string from = "桑都ペイの返礼品への活用";
+  text.replace(text.find(from), from.size(), "地域通貨の返礼品への活用");
+  koe::test::write_file(plan, text);
+  const auto s = koe::build_index(koe::test::analyzer(), rebuild);
+  REQUIRE(s.committed);
+  REQUIRE_FALSE(fs::exists(db / "gen-1"));  // removed while the worker's handle still has it open
+  CHECK(total_for("地域通貨") == 1);        // no wait: the very next request follows the swap
+  CHECK(total_for("桑都ペイ") == 1);
+  const auto health = c.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(json::parse(health->body)["sections"] == 83);
 }
 
 TEST_CASE("Health is 503 before the index exists and 200 once it is built, without a restart", "[api][health]") {

@@ -1,12 +1,16 @@
-// build_index against a temporary copy of the corpus: first build, no-op rebuilds, and each
-// way a document can change underneath the index.
+// build_index against a temporary copy of the corpus: first build, no-op rebuilds, each
+// way a document can change underneath the index, and rebuilds swapped in (--rebuild).
 #include <catch2/catch.hpp>
 #include <xapian.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "koe/indexer/index_builder.hpp"
+#include "koe/indexer/index_layout.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/search/catalogue.hpp"
 #include "koe/search/searcher.hpp"
@@ -349,4 +353,161 @@ TEST_CASE("Every section carries its facet key: project, 課 and kind", "[index_
   REQUIRE(p != d.postlist_end(id));
   CHECK(d.get_document(*p).get_value(koe::schema::kSlotFacet) ==
         koe::schema::facet_key("2026-shichokoshitsu-7", "広報プロモーション課", "issues"));
+}
+
+// ---- koe index --rebuild: a new generation built aside and swapped in --------------------
+
+namespace {
+
+std::vector<std::string> entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+koe::IndexSummary rebuild(const Fixture& f) {
+  return koe::build_index(koe::test::analyzer(), {{f.corpus}, f.db, koe::IndexMode::rebuild});
+}
+
+}  // namespace
+
+TEST_CASE("A rebuild indexes into a new generation, swaps it in and removes the one before", "[index_builder][rebuild]") {
+  Fixture f;
+  REQUIRE(f.index().committed);  // a database in place, as a first koe index writes it
+  REQUIRE(koe::current_database(f.db) == f.db);
+
+  const auto first = rebuild(f);
+  CHECK(first.committed);
+  CHECK(first.errors.empty());
+  CHECK(first.documents_changed == 1);
+  CHECK(first.sections == 83);
+  CHECK(first.database == f.db / "gen-1");
+  CHECK(koe::current_database(f.db) == f.db / "gen-1");
+  // The database in place is retired: only the stub, the generation and the lock remain.
+  CHECK(entries(f.db) == std::vector<std::string>{"XAPIANDB", "gen-1", "koe-index.lock"});
+  CHECK(f.sections() == 83);
+  CHECK(f.count("桑都ペイ") == 2);
+
+  f.replace_in_plan("桑都ペイの返礼品への活用", "地域通貨の返礼品への活用");
+  const auto second = rebuild(f);
+  CHECK(second.committed);
+  CHECK(second.database == f.db / "gen-2");
+  CHECK(entries(f.db) == std::vector<std::string>{"XAPIANDB", "gen-2", "koe-index.lock"});
+  CHECK(f.count("地域通貨") == 1);
+  CHECK(f.count("桑都ペイ") == 1);
+  CHECK(koe::open_index(f.db).get_doccount() == 83);
+}
+
+TEST_CASE("A reader opened before a rebuild keeps reading the generation the rebuild removed", "[index_builder][rebuild]") {
+  Fixture f;
+  REQUIRE(rebuild(f).committed);
+  Xapian::Database before(f.db.string());
+  f.replace_in_plan("桑都ペイの返礼品への活用", "地域通貨の返礼品への活用");
+  REQUIRE(rebuild(f).committed);
+  REQUIRE_FALSE(fs::exists(f.db / "gen-1"));
+  Xapian::Enquire e(before);
+  e.set_query(Xapian::Query("桑都ペイ"));
+  CHECK(e.get_mset(0, 10).size() == 2);
+  CHECK(before.get_doccount() == 83);
+}
+
+TEST_CASE("koe index without --rebuild updates the generation a rebuild swapped in", "[index_builder][rebuild]") {
+  Fixture f;
+  REQUIRE(rebuild(f).committed);
+  const auto rev = f.revision();
+  f.replace_in_plan("桑都ペイの返礼品への活用", "地域通貨の返礼品への活用");
+  const auto s = f.index();
+  CHECK(s.committed);
+  CHECK(s.documents_changed == 1);
+  CHECK(s.database == f.db / "gen-1");
+  CHECK(f.revision() == rev + 1);
+  CHECK(f.count("地域通貨") == 1);
+  CHECK(entries(f.db) == std::vector<std::string>{"XAPIANDB", "gen-1", "koe-index.lock"});
+  CHECK_FALSE(f.index().committed);  // and an unchanged corpus still commits nothing
+}
+
+TEST_CASE("A rebuild into a directory that does not exist yet creates the index", "[index_builder][rebuild]") {
+  Fixture f;
+  f.db = f.dir / "new" / "db";
+  const auto s = rebuild(f);
+  CHECK(s.committed);
+  CHECK(s.sections == 83);
+  CHECK(f.sections() == 83);
+}
+
+TEST_CASE("What a killed rebuild leaves is never served and the next run removes it", "[index_builder][rebuild]") {
+  Fixture f;
+  REQUIRE(rebuild(f).committed);  // current: gen-1
+
+  SECTION("killed while indexing: a half-written generation and a stub aside") {
+    fs::create_directories(f.db / "gen-2");
+    koe::test::write_file(f.db / "gen-2" / "postlist.glass", "half written");
+    koe::test::write_file(f.db / "XAPIANDB.tmp", "auto gen-2\n");
+    CHECK(f.sections() == 83);
+    REQUIRE(f.index().errors.empty());  // an update clears the litter too
+    CHECK(entries(f.db) == std::vector<std::string>{"XAPIANDB", "gen-1", "koe-index.lock"});
+    const auto next = rebuild(f);
+    CHECK(next.database == f.db / "gen-2");
+    CHECK(entries(f.db) == std::vector<std::string>{"XAPIANDB", "gen-2", "koe-index.lock"});
+  }
+  SECTION("killed after the swap, before the old generation was removed") {
+    fs::create_directories(f.db / "gen-0");
+    koe::test::write_file(f.db / "gen-0" / "iamglass", "an older generation");
+    CHECK(f.sections() == 83);
+    REQUIRE(rebuild(f).committed);
+    CHECK(entries(f.db) == std::vector<std::string>{"XAPIANDB", "gen-2", "koe-index.lock"});
+  }
+}
+
+TEST_CASE("A swap out of an index in place killed before retiring it leaves the index in place current", "[index_builder][rebuild]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  // The stub was renamed into place, then the run died before removing iamglass: Xapian
+  // prefers the database in place, so readers never followed the stub.
+  fs::create_directories(f.db / "gen-1");
+  koe::test::write_file(f.db / "gen-1" / "iamglass", "never current");
+  koe::test::write_file(f.db / "XAPIANDB", "auto gen-1\n");
+  CHECK(koe::current_database(f.db) == f.db);
+  CHECK(f.sections() == 83);
+  f.replace_in_plan("桑都ペイの返礼品への活用", "地域通貨の返礼品への活用");
+  REQUIRE(f.index().committed);
+  CHECK(f.count("地域通貨") == 1);
+  CHECK_FALSE(fs::exists(f.db / "XAPIANDB"));
+  CHECK_FALSE(fs::exists(f.db / "gen-1"));
+}
+
+TEST_CASE("A rebuild with an unreadable document keeps the current index", "[index_builder][rebuild]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  std::string text = koe::test::read_file(f.plan);
+  text.resize(text.rfind("\t【現状】"));  // truncated: the document cannot be read
+  koe::test::write_file(f.plan, text);
+  const auto s = rebuild(f);
+  CHECK_FALSE(s.committed);
+  REQUIRE(s.errors.size() == 2);
+  CHECK_THAT(s.errors[0], Catch::Contains("truncated"));
+  CHECK_THAT(s.errors[1], Catch::Contains("rebuild was abandoned"));
+  CHECK(s.sections == 83);
+  CHECK(koe::current_database(f.db) == f.db);
+  CHECK(f.sections() == 83);
+  for (const auto& name : entries(f.db)) CHECK_FALSE(name.starts_with("gen-"));  // nothing was swapped in
+}
+
+TEST_CASE("A second koe index on a directory another one is writing is refused", "[index_builder][rebuild]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  {
+    const koe::IndexLock held(f.db);
+    for (const auto mode : {koe::IndexMode::update, koe::IndexMode::rebuild}) {
+      try {
+        koe::build_index(koe::test::analyzer(), {{f.corpus}, f.db, mode});
+        FAIL("a second writer ran");
+      } catch (const koe::IndexError& e) {
+        CHECK_THAT(e.what(), Catch::Contains(f.db.string()));
+        CHECK_THAT(e.what(), Catch::Contains("another koe index"));
+      }
+    }
+  }
+  CHECK(rebuild(f).committed);  // released with its holder
 }

@@ -15,9 +15,21 @@
 
 namespace koe {
 
+/// How build_index writes the index.
+enum class IndexMode {
+  /// Brings the current database in line with the corpus in one transaction (re-indexing
+  /// every document when the dictionaries changed).
+  update,
+  /// Builds a whole new database aside, in a new generation of the index directory, and
+  /// swaps it in atomically (index_layout.hpp): the served index is never missing, and a run
+  /// that fails or is killed leaves the current one untouched.
+  rebuild,
+};
+
 struct IndexOptions {
   std::vector<std::filesystem::path> corpus;
   std::filesystem::path db;
+  IndexMode mode = IndexMode::update;
 };
 
 struct IndexSummary {
@@ -31,6 +43,7 @@ struct IndexSummary {
   std::uint64_t text_bytes = 0;       ///< bytes of section text analyzed this run
   double seconds = 0;
   bool committed = false;             ///< false when nothing changed (the revision stays)
+  std::filesystem::path database;     ///< the directory of the database now current
   std::vector<std::string> errors;    ///< documents that could not be read (kept as before)
   std::vector<ParseWarning> warnings;
 };
@@ -48,7 +61,10 @@ SectionRecord stored_record(const Xapian::Document& doc);
 /// Brings the index at `options.db` in line with the corpus in one transaction: unchanged
 /// documents are left alone, changed ones replace their sections by stable id, removed ones
 /// disappear, and an unreadable one keeps its previous sections. Readers never see a half
-/// update.
+/// update. With IndexMode::rebuild every document is indexed into a new database that
+/// replaces the current one at once; an unreadable document then abandons the rebuild (it
+/// would lose its sections) and the current index stays. One run at a time per directory:
+/// throws IndexError when another holds the directory's IndexLock.
 IndexSummary build_index(const Analyzer& analyzer, const IndexOptions& options, const ProgressFn& progress = {});
 
 /// Opens the index at `db` for reading. Throws IndexError naming the directory when the index was
