@@ -1,9 +1,9 @@
 // koe-bench: in-process query latency, so the figures leave HTTP out.
 //   koe-bench latency --db DIR --queries FILE --mode search|match [--runs N] [--warmup N]
 // prints "p50_ms p99_ms mean_ms queries" on one line (after a warm-up pass).
-#include <CLI/CLI.hpp>
 #include <xapian.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -59,7 +59,9 @@ int main(int argc, char** argv) {
     }
     if (ms.empty()) throw koe::Error(queries + ": no queries");
     std::sort(ms.begin(), ms.end());
-    auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))]; };
+    auto pct = [&](double p) {
+      return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
+    };
     double sum = 0;
     for (double v : ms) sum += v;
     std::printf("%.3f %.3f %.3f %zu\n", pct(0.50), pct(0.99), sum / static_cast<double>(ms.size()), ms.size());

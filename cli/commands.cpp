@@ -103,7 +103,9 @@ bool report(const Status& s) {
   return false;
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n"; }
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 void register_corpus(CLI::App& app) {
   auto* corpus = app.add_subcommand("corpus", "Read plan documents: dump their sections or check them");
@@ -116,14 +118,16 @@ void register_corpus(CLI::App& app) {
     guarded([] {
       auto load = load_corpus(as_paths(dump_paths));
       for (const auto& doc : load.documents)
-        for (const auto& r : section_records(doc.department)) std::cout << wire::dump(wire::section_dump_json(r)) << "\n";
+        for (const auto& r : section_records(doc.department))
+          std::cout << wire::dump(wire::section_dump_json(r)) << "\n";
       for (const auto& e : load.errors) std::cerr << "koe: " << e << "\n";
       if (!load.errors.empty()) g_exit = 1;
     });
   });
 
   static std::vector<std::string> check_paths{"corpus"};
-  auto* check = corpus->add_subcommand("check", "Summarize each document (projects, sections, warnings); exit 1 on errors");
+  auto* check =
+      corpus->add_subcommand("check", "Summarize each document (projects, sections, warnings); exit 1 on errors");
   check->add_option("PATH", check_paths, "plan documents (*.tsv) or directories")->capture_default_str();
   check->callback([] {
     guarded([] {
@@ -137,7 +141,8 @@ void register_corpus(CLI::App& app) {
                     << (d.fiscal_year.empty() ? "" : ", fiscal year " + d.fiscal_year) << "): " << d.projects.size()
                     << " projects, " << section_records(d).size() << " sections, " << doc.warnings.size()
                     << " warnings\n";
-          for (const auto& w : doc.warnings) std::cout << "  warning: " << w.file << ":" << w.line << ": " << w.message << "\n";
+          for (const auto& w : doc.warnings)
+            std::cout << "  warning: " << w.file << ":" << w.line << ": " << w.message << "\n";
         } catch (const Error& e) {
           ++errors;
           std::cout << "  error: " << e.what() << "\n";
@@ -308,7 +313,9 @@ void register_route(CLI::App& app) {
   cmd->add_option("--encoding", encoding, "input encoding")
       ->check(CLI::IsMember({"auto", "utf-8", "cp932", "shift_jis"}))
       ->capture_default_str();
-  cmd->add_option("--format", format, "input format")->check(CLI::IsMember({"auto", "csv", "jsonl"}))->capture_default_str();
+  cmd->add_option("--format", format, "input format")
+      ->check(CLI::IsMember({"auto", "csv", "jsonl"}))
+      ->capture_default_str();
   add_settings_flags(cmd, settings, kIndexReader);
   cmd->callback([] {
     guarded([] {
@@ -365,7 +372,8 @@ void register_related(CLI::App& app) {
 void register_project(CLI::App& app) {
   static SettingsFlags settings;
   static std::string project;
-  auto* cmd = app.add_subcommand("project", "Print one project with every section, as JSON (GET /api/v1/projects/{id})");
+  auto* cmd =
+      app.add_subcommand("project", "Print one project with every section, as JSON (GET /api/v1/projects/{id})");
   cmd->add_option("PROJECT_ID", project, "a project id, as koe corpus dump prints it")->required();
   add_settings_flags(cmd, settings, kIndexReader);
   cmd->callback([] {
@@ -380,10 +388,12 @@ void register_project(CLI::App& app) {
 }
 
 void register_config(CLI::App& app) {
-  auto* cmd = app.add_subcommand("config", "Show the settings: the effective values, the sample file, the README table");
+  auto* cmd =
+      app.add_subcommand("config", "Show the settings: the effective values, the sample file, the README table");
   cmd->require_subcommand(1);
   static SettingsFlags settings;
-  auto* show = cmd->add_subcommand("show", "Print the settings in effect (defaults, --config/KOE_CONFIG, KOE_* variables)");
+  auto* show =
+      cmd->add_subcommand("show", "Print the settings in effect (defaults, --config/KOE_CONFIG, KOE_* variables)");
   add_settings_flags(show, settings, {});
   show->callback([] { guarded([] { print_json(api::settings_json(settings.load())); }); });
   cmd->add_subcommand("sample", "Print koe.sample.jsonc: every setting with its default")->callback([] {
@@ -439,7 +449,8 @@ void register_users(CLI::App& app) {
       const api::Settings s = desk_settings(settings);
       Analyzer analyzer(s.analyzer);
       api::VoiceDesk desk(s, analyzer);
-      const auto user = or_report(desk.accounts().add_user({name, *desk::parse_role(role), division, read_password_stdin()}));
+      const auto user =
+          or_report(desk.accounts().add_user({name, *desk::parse_role(role), division, read_password_stdin()}));
       std::cout << "added " << user.name << " (" << desk::role_name(user.role)
                 << (user.division.empty() ? "" : ", " + user.division) << ")\n";
     });
@@ -492,7 +503,8 @@ void register_voices(CLI::App& app) {
   static std::string in, out, columns, encoding = "auto", channel, from, to;
   static bool json = false;
 
-  auto* import = voices->add_subcommand("import", "Import voices (CSV from Excel, JSON Lines or a JSON array), each routed");
+  auto* import =
+      voices->add_subcommand("import", "Import voices (CSV from Excel, JSON Lines or a JSON array), each routed");
   import->add_option("--in", in, "the city's export")->required();
   import->add_option("--columns", columns, "field=column pairs, e.g. 'text=ご意見,external_id=受付番号'");
   import->add_option("--encoding", encoding, "auto, utf-8 or cp932")->check(CLI::IsMember({"auto", "utf-8", "cp932"}));
@@ -501,112 +513,117 @@ void register_voices(CLI::App& app) {
   import->callback([] {
     guarded([] {
       const api::Settings s = desk_settings(settings);
-      Analyzer analyzer(s.analyzer);
-      api::VoiceDesk desk(s, analyzer);
-      Xapian::Database db = open_index(s.db);
-      std::ifstream file(in, std::ios::binary);
-      if (!file) throw Error(in + ": cannot open the file");
-      std::ostringstream bytes;
-      bytes << file.rdbuf();
-      desk::ExportOptions options = api::VoiceDesk::export_options(db);
-      options.columns = columns;
-      options.default_channel = channel;
-      options.encoding = encoding == "cp932" ? search::TextEncoding::cp932
-                         : encoding == "utf-8" ? search::TextEncoding::utf8
-                                               : search::TextEncoding::automatic;
-      const auto read = desk::read_voice_export(bytes.str(), options);
-      if (!read.ok()) throw Error(in + ": " + read.status().message);
-      for (const auto& e : read.value().errors) std::cerr << "koe: skipped " << in << ":" << e.substr(5) << "\n";
-      const auto report = or_report(desk.import(read.value().voices, {"koe voices import", desk::Role::admin, {}}, db,
-                                                progress_bar("voices", 100, 50)));
-      for (const auto& e : report.errors) std::cerr << "koe: skipped " << in << ":" << e.substr(5) << "\n";
-      std::printf("imported %zu voices (%s, %s), %zu skipped → %s\n", report.ids.size(), read.value().format.c_str(),
-                  read.value().encoding.c_str(), read.value().errors.size() + report.errors.size(),
-                  s.store.string().c_str());
-      if (!read.value().errors.empty() || !report.errors.empty()) g_exit = 1;
-    });
-  });
+  Analyzer analyzer(s.analyzer);
+  api::VoiceDesk desk(s, analyzer);
+  Xapian::Database db = open_index(s.db);
+  std::ifstream file(in, std::ios::binary);
+  if (!file) throw Error(in + ": cannot open the file");
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  desk::ExportOptions options = api::VoiceDesk::export_options(db);
+  options.columns = columns;
+  options.default_channel = channel;
+  options.encoding = encoding == "cp932"   ? search::TextEncoding::cp932
+                     : encoding == "utf-8" ? search::TextEncoding::utf8
+                                           : search::TextEncoding::automatic;
+  const auto read = desk::read_voice_export(bytes.str(), options);
+  if (!read.ok()) throw Error(in + ": " + read.status().message);
+  for (const auto& e : read.value().errors) std::cerr << "koe: skipped " << in << ":" << e.substr(5) << "\n";
+  const auto report = or_report(desk.import(read.value().voices, {"koe voices import", desk::Role::admin, {}}, db,
+                                            progress_bar("voices", 100, 50)));
+  for (const auto& e : report.errors) std::cerr << "koe: skipped " << in << ":" << e.substr(5) << "\n";
+  std::printf("imported %zu voices (%s, %s), %zu skipped → %s\n", report.ids.size(), read.value().format.c_str(),
+              read.value().encoding.c_str(), read.value().errors.size() + report.errors.size(),
+              s.store.string().c_str());
+  if (!read.value().errors.empty() || !report.errors.empty()) g_exit = 1;
+});
+}  // namespace
+);
 
-  auto* exp = voices->add_subcommand("export", "Export every voice as CSV for Excel (masked text only)");
-  exp->add_option("--out", out, "output file (.csv)")->required();
-  add_settings_flags(exp, settings, kDesk);
-  exp->callback([] {
-    guarded([] {
-      const api::Settings s = desk_settings(settings);
-      Analyzer analyzer(s.analyzer);
-      api::VoiceDesk desk(s, analyzer);
-      const auto part = out + ".part";
-      std::ofstream file(part, std::ios::binary);
-      if (!file) throw Error(out + ": cannot write the file");
-      file << "\xEF\xBB\xBF" << wire::voice_csv_header();
-      desk::VoiceFilter f;
-      f.limit = desk::kMaxListLimit;
-      std::size_t written = 0;
-      for (;; f.offset += f.limit) {
-        const auto page = or_report(desk.store().list_voices(f));
-        for (const auto& v : page.voices) file << wire::voice_csv_row(v);
-        written += page.voices.size();
-        if (page.voices.size() < f.limit) break;
-      }
-      if (!file.flush()) throw Error(out + ": write failed");
-      file.close();
-      std::filesystem::rename(part, out);
-      std::printf("exported %zu voices → %s\n", written, out.c_str());
-    });
+auto* exp = voices->add_subcommand("export", "Export every voice as CSV for Excel (masked text only)");
+exp->add_option("--out", out, "output file (.csv)")->required();
+add_settings_flags(exp, settings, kDesk);
+exp->callback([] {
+  guarded([] {
+    const api::Settings s = desk_settings(settings);
+    Analyzer analyzer(s.analyzer);
+    api::VoiceDesk desk(s, analyzer);
+    const auto part = out + ".part";
+    std::ofstream file(part, std::ios::binary);
+    if (!file) throw Error(out + ": cannot write the file");
+    file << "\xEF\xBB\xBF" << wire::voice_csv_header();
+    desk::VoiceFilter f;
+    f.limit = desk::kMaxListLimit;
+    std::size_t written = 0;
+    for (;; f.offset += f.limit) {
+      const auto page = or_report(desk.store().list_voices(f));
+      for (const auto& v : page.voices) file << wire::voice_csv_row(v);
+      written += page.voices.size();
+      if (page.voices.size() < f.limit) break;
+    }
+    if (!file.flush()) throw Error(out + ": write failed");
+    file.close();
+    std::filesystem::rename(part, out);
+    std::printf("exported %zu voices → %s\n", written, out.c_str());
   });
+});
 
-  auto* stats = voices->add_subcommand("stats", "Counts by 課, month and status, the backlog, how good the suggestions were");
-  stats->add_option("--from", from, "received on or after");
-  stats->add_option("--to", to, "received on or before");
-  stats->add_flag("--json", json, "print the API's JSON");
-  add_settings_flags(stats, settings, kDesk);
-  stats->callback([] {
-    guarded([] {
-      const api::Settings s = desk_settings(settings);
-      Analyzer analyzer(s.analyzer);
-      api::VoiceDesk desk(s, analyzer);
-      desk::StatsQuery q;
-      q.overdue_days = s.overdue_days;
-      for (auto [text, target] : {std::pair{&from, &q.from}, std::pair{&to, &q.to}}) {
-        if (text->empty()) continue;
-        const auto date = desk::parse_date(*text);
-        if (!date) throw Error("«" + *text + "» is not a date (2024-04-01, 2024/4/1, 令和6年4月1日)");
-        *target = *date;
-      }
-      const auto st = or_report(desk.store().stats(q));
-      if (json) return print_json(wire::stats_json(st, q));
-      std::cout << st.total << " voices" << (q.from.empty() && q.to.empty() ? "" : " received " + q.from + "…" + q.to)
-                << "\n";
-      auto table = [](const char* title, const std::vector<desk::Count>& counts) {
-        std::cout << "\n" << title << ":\n";
-        for (const auto& c : counts)
-          std::cout << "  " << (c.label.empty() ? (c.key.empty() ? "(none)" : c.key) : c.label) << "\t" << c.count << "\n";
-      };
-      table("by status", st.by_status);
-      table("by 課", st.by_division);
-      table("by month", st.by_month);
-      table("by channel", st.by_channel);
-      table(("unanswered after " + std::to_string(q.overdue_days) + " days, by 課").c_str(), st.overdue_by_division);
-      std::printf("\nsuggestions: %.1f%% out of scope, %.1f%% low confidence\n", 100 * st.out_of_scope_share,
-                  100 * st.low_confidence_share);
-      std::printf("of %lld voices a clerk confirmed to a project: %.1f%% were koe's first suggestion, %.1f%% in its top three\n",
-                  static_cast<long long>(st.accuracy.confirmed), 100 * st.accuracy.first_share, 100 * st.accuracy.top3_share);
-    });
+auto* stats =
+    voices->add_subcommand("stats", "Counts by 課, month and status, the backlog, how good the suggestions were");
+stats->add_option("--from", from, "received on or after");
+stats->add_option("--to", to, "received on or before");
+stats->add_flag("--json", json, "print the API's JSON");
+add_settings_flags(stats, settings, kDesk);
+stats->callback([] {
+  guarded([] {
+    const api::Settings s = desk_settings(settings);
+    Analyzer analyzer(s.analyzer);
+    api::VoiceDesk desk(s, analyzer);
+    desk::StatsQuery q;
+    q.overdue_days = s.overdue_days;
+    for (auto [text, target] : {std::pair{&from, &q.from}, std::pair{&to, &q.to}}) {
+      if (text->empty()) continue;
+      const auto date = desk::parse_date(*text);
+      if (!date) throw Error("«" + *text + "» is not a date (2024-04-01, 2024/4/1, 令和6年4月1日)");
+      *target = *date;
+    }
+    const auto st = or_report(desk.store().stats(q));
+    if (json) return print_json(wire::stats_json(st, q));
+    std::cout << st.total << " voices" << (q.from.empty() && q.to.empty() ? "" : " received " + q.from + "…" + q.to)
+              << "\n";
+    auto table = [](const char* title, const std::vector<desk::Count>& counts) {
+      std::cout << "\n" << title << ":\n";
+      for (const auto& c : counts)
+        std::cout << "  " << (c.label.empty() ? (c.key.empty() ? "(none)" : c.key) : c.label) << "\t" << c.count
+                  << "\n";
+    };
+    table("by status", st.by_status);
+    table("by 課", st.by_division);
+    table("by month", st.by_month);
+    table("by channel", st.by_channel);
+    table(("unanswered after " + std::to_string(q.overdue_days) + " days, by 課").c_str(), st.overdue_by_division);
+    std::printf("\nsuggestions: %.1f%% out of scope, %.1f%% low confidence\n", 100 * st.out_of_scope_share,
+                100 * st.low_confidence_share);
+    std::printf(
+        "of %lld voices a clerk confirmed to a project: %.1f%% were koe's first suggestion, %.1f%% in its top three\n",
+        static_cast<long long>(st.accuracy.confirmed), 100 * st.accuracy.first_share, 100 * st.accuracy.top3_share);
   });
+});
 
-  auto* backup = voices->add_subcommand("backup", "A consistent copy of the desk (SQLite's online backup), taken while it serves");
-  backup->add_option("--out", out, "the copy")->required();
-  add_settings_flags(backup, settings, kDesk);
-  backup->callback([] {
-    guarded([] {
-      const api::Settings s = desk_settings(settings);
-      Analyzer analyzer(s.analyzer);
-      api::VoiceDesk desk(s, analyzer);
-      if (Status st = desk.store().backup(out); !st.ok()) throw Error(st.message);
-      std::printf("backed up %s → %s\n", s.store.string().c_str(), out.c_str());
-    });
+auto* backup =
+    voices->add_subcommand("backup", "A consistent copy of the desk (SQLite's online backup), taken while it serves");
+backup->add_option("--out", out, "the copy")->required();
+add_settings_flags(backup, settings, kDesk);
+backup->callback([] {
+  guarded([] {
+    const api::Settings s = desk_settings(settings);
+    Analyzer analyzer(s.analyzer);
+    api::VoiceDesk desk(s, analyzer);
+    if (Status st = desk.store().backup(out); !st.ok()) throw Error(st.message);
+    std::printf("backed up %s → %s\n", s.store.string().c_str(), out.c_str());
   });
-}
+});
+}  // namespace koe::cli
 
 void register_serve(CLI::App& app) {
   static SettingsFlags settings;

@@ -1,7 +1,7 @@
 // koe: the command line. Parses arguments and calls the libraries; nothing else lives here.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "commands.hpp"

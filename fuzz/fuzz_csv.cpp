@@ -59,8 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& f : rec.fields) check_round_trip(f);
   }
 
-  for (auto format : {koe::search::BatchFormat::automatic, koe::search::BatchFormat::csv,
-                      koe::search::BatchFormat::jsonl}) {
+  for (auto format :
+       {koe::search::BatchFormat::automatic, koe::search::BatchFormat::csv, koe::search::BatchFormat::jsonl}) {
     try {
       const auto batch = koe::search::read_voices(bytes, format, TextEncoding::automatic);
       for (const auto& v : batch.voices) {

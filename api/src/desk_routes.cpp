@@ -48,12 +48,14 @@ Result<std::string> date_param(const Request& req, const char* name) {
   const auto text = req.param(name);
   if (!text || text->empty()) return std::string();
   if (auto d = desk::parse_date(*text)) return *d;
-  return Status::invalid("invalid_date", std::string(name) + " «" + *text + "» is not a date (2024-04-01, 2024/4/1, 令和6年4月1日)");
+  return Status::invalid("invalid_date",
+                         std::string(name) + " «" + *text + "» is not a date (2024-04-01, 2024/4/1, 令和6年4月1日)");
 }
 
 std::string session_cookie(const Settings& settings, const std::string& value, int max_age_seconds) {
-  return std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age_seconds) + (settings.secure_cookie ? "; Secure" : "");
+  return std::string(kSessionCookie) + "=" + value +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_seconds) +
+         (settings.secure_cookie ? "; Secure" : "");
 }
 
 void post_login(Service& s, Call& c) {
@@ -61,14 +63,18 @@ void post_login(Service& s, Call& c) {
   auto body = wire::parse_json_body(c.req.body);
   if (!body.ok()) return send_status(c.res, body.status());
   const Json& b = body.value();
-  if (!b.is_object() || !b.contains("name") || !b["name"].is_string() || !b.contains("password") || !b["password"].is_string())
-    return send_status(c.res, Status::invalid("invalid_json", "the body must be {\"name\": \"…\", \"password\": \"…\"}"));
-  auto session = s.desk->accounts().login(b["name"].get<std::string>(), b["password"].get<std::string>(), c.req.remote_address);
+  if (!b.is_object() || !b.contains("name") || !b["name"].is_string() || !b.contains("password") ||
+      !b["password"].is_string())
+    return send_status(c.res,
+                       Status::invalid("invalid_json", "the body must be {\"name\": \"…\", \"password\": \"…\"}"));
+  auto session =
+      s.desk->accounts().login(b["name"].get<std::string>(), b["password"].get<std::string>(), c.req.remote_address);
   if (!session.ok()) return send_status(c.res, session.status());
   const auto& sn = session.value();
   c.res.set_header("Set-Cookie", session_cookie(s.settings, sn.id, s.settings.session_hours * 3600));
   c.res.set_header("Cache-Control", "no-store");
-  send_json(c.res, 200, {{"user", wire::user_json(sn.user)}, {"csrf_token", sn.csrf_token}, {"expires_at", sn.expires_at}});
+  send_json(c.res, 200,
+            {{"user", wire::user_json(sn.user)}, {"csrf_token", sn.csrf_token}, {"expires_at", sn.expires_at}});
 }
 
 void post_logout(Service& s, Call& c) {
@@ -81,9 +87,10 @@ void post_logout(Service& s, Call& c) {
 
 void get_session(Service&, Call& c) {
   c.res.set_header("Cache-Control", "no-store");
-  send_json(c.res, 200, {{"user", wire::user_json(*c.user)},
-                         {"csrf_token", c.session ? Json(c.session->csrf_token) : Json(nullptr)},
-                         {"expires_at", c.session ? Json(c.session->expires_at) : Json(nullptr)}});
+  send_json(c.res, 200,
+            {{"user", wire::user_json(*c.user)},
+             {"csrf_token", c.session ? Json(c.session->csrf_token) : Json(nullptr)},
+             {"expires_at", c.session ? Json(c.session->expires_at) : Json(nullptr)}});
 }
 
 void post_voice(Service& s, Call& c) {
@@ -109,7 +116,8 @@ Result<std::pair<std::string, desk::ExportFormat>> import_body(const Request& re
   if (!body.ok()) return body.status();
   const Json& j = body.value();
   const Json& items = j.is_object() && j.contains("voices") ? j["voices"] : j;
-  if (!items.is_array()) return Status::invalid("invalid_json", "expected a JSON array of voices, or {\"voices\": [...]}");
+  if (!items.is_array())
+    return Status::invalid("invalid_json", "expected a JSON array of voices, or {\"voices\": [...]}");
   return std::pair{wire::dump(items), desk::ExportFormat::json};
 }
 
@@ -123,10 +131,13 @@ void post_import(Service& s, Call& c) {
     options.default_channel = c.req.param("channel").value_or("");
     options.default_received_at = today();
     const std::string encoding = c.req.param("encoding").value_or("auto");
-    if (encoding == "cp932" || encoding == "shift_jis") options.encoding = search::TextEncoding::cp932;
-    else if (encoding == "utf-8") options.encoding = search::TextEncoding::utf8;
+    if (encoding == "cp932" || encoding == "shift_jis")
+      options.encoding = search::TextEncoding::cp932;
+    else if (encoding == "utf-8")
+      options.encoding = search::TextEncoding::utf8;
     else if (encoding != "auto")
-      return send_status(c.res, Status::invalid("invalid_encoding", "encoding must be auto, utf-8 or cp932, not «" + encoding + "»"));
+      return send_status(
+          c.res, Status::invalid("invalid_encoding", "encoding must be auto, utf-8 or cp932, not «" + encoding + "»"));
     auto read = desk::read_voice_export(body.value().first, options);
     if (!read.ok()) return send_status(c.res, read.status());
     auto report = s.desk->import(std::move(read.value().voices), c.user->actor(), db);
@@ -135,8 +146,13 @@ void post_import(Service& s, Call& c) {
     for (const auto& e : report.value().errors) errors.push_back(e);
     Json columns = Json::object();
     for (const auto& [field, column] : read.value().columns) columns[field] = column;
-    send_json(c.res, 200, {{"imported", report.value().ids.size()}, {"ids", report.value().ids}, {"errors", errors},
-                           {"encoding", read.value().encoding}, {"format", read.value().format}, {"columns", columns}});
+    send_json(c.res, 200,
+              {{"imported", report.value().ids.size()},
+               {"ids", report.value().ids},
+               {"errors", errors},
+               {"encoding", read.value().encoding},
+               {"format", read.value().format},
+               {"columns", columns}});
   });
 }
 
@@ -146,7 +162,11 @@ Result<desk::VoiceFilter> voice_filter(const Call& c) {
   f.scope = c.user->scope();
   if (const auto status = c.req.param("status"); status && !status->empty()) {
     const auto parsed = desk::parse_status(*status);
-    if (!parsed) return Status::invalid("invalid_status", "status «" + *status + "» is not one of new, confirmed, forwarded, answered, published, out_of_scope, referred");
+    if (!parsed)
+      return Status::invalid(
+          "invalid_status",
+          "status «" + *status +
+              "» is not one of new, confirmed, forwarded, answered, published, out_of_scope, referred");
     f.status = *parsed;
   }
   f.division = c.req.param("division").value_or("");
@@ -162,7 +182,8 @@ Result<desk::VoiceFilter> voice_filter(const Call& c) {
   f.from = from.value();
   f.to = to.value();
   for (auto [name, out, fallback, range] :
-       {std::tuple{"limit", &f.limit, std::size_t{50}, kVoiceListRange}, std::tuple{"offset", &f.offset, std::size_t{0}, search::kSearchOffsetRange}}) {
+       {std::tuple{"limit", &f.limit, std::size_t{50}, kVoiceListRange},
+        std::tuple{"offset", &f.offset, std::size_t{0}, search::kSearchOffsetRange}}) {
     const auto text = c.req.param(name);
     if (!text) continue;
     auto n = search::parse_count(name, *text, range);
@@ -203,7 +224,8 @@ void patch_voice(Service& s, Call& c) {
   auto body = wire::parse_json_body(c.req.body);
   if (!body.ok()) return send_status(c.res, body.status());
   with_index(s, c.res, [&](Xapian::Database& db) {
-    auto edit = wire::voice_edit_request(body.value(), [&](const std::string& pid) { return VoiceDesk::project_route(db, pid); });
+    auto edit = wire::voice_edit_request(body.value(),
+                                         [&](const std::string& pid) { return VoiceDesk::project_route(db, pid); });
     if (!edit.ok()) return send_status(c.res, edit.status());
     auto v = s.desk->store().update_voice(id.value(), edit.value().version, edit.value().change, c.user->actor());
     if (!v.ok()) return send_status(c.res, v.status());
@@ -213,7 +235,8 @@ void patch_voice(Service& s, Call& c) {
 
 void get_export(Service& s, Call& c) {
   const std::string format = c.req.param("format").value_or("csv");
-  if (format != "csv") return send_status(c.res, Status::invalid("invalid_format", "format must be csv, not «" + format + "»"));
+  if (format != "csv")
+    return send_status(c.res, Status::invalid("invalid_format", "format must be csv, not «" + format + "»"));
   auto filter = voice_filter(c);
   if (!filter.ok()) return send_status(c.res, filter.status());
   desk::VoiceFilter f = filter.value();
@@ -267,7 +290,8 @@ Json ok(const char* description, Json r) {
   return r;
 }
 Json json_request(const char* description) {
-  return {{"required", true}, {"description", description},
+  return {{"required", true},
+          {"description", description},
           {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
 }
 ParamDoc query(std::string_view name, std::string_view description, Json schema = {{"type", "string"}}) {
@@ -282,58 +306,137 @@ void add_desk_routes(RouteTable& t, Service& s) {
   const auto import_bytes = [&s] { return s.settings.max_import_bytes; };
   const std::vector<ParamDoc> filters = {
       query("status", "new, confirmed, forwarded, answered, published, out_of_scope, referred"),
-      query("division", "routed to this 課"), query("project", "routed to this project id"),
-      query("confidence", "the suggestion's: high, medium, low"), query("q", "words in the (masked) text"),
-      query("from", "received on or after (2024-04-01, 2024/4/1, 令和6年4月1日)"), query("to", "received on or before"),
+      query("division", "routed to this 課"),
+      query("project", "routed to this project id"),
+      query("confidence", "the suggestion's: high, medium, low"),
+      query("q", "words in the (masked) text"),
+      query("from", "received on or after (2024-04-01, 2024/4/1, 令和6年4月1日)"),
+      query("to", "received on or before"),
       query("limit", "", {{"type", "integer"}, {"minimum", 1}, {"maximum", desk::kMaxListLimit}, {"default", 50}}),
       query("offset", "", {{"type", "integer"}, {"minimum", 0}, {"default", 0}})};
   const ParamDoc id{"id", "path", {{"type", "integer"}}};
 
-  t.add({"POST", "/api/v1/login", handler(post_login),
-         "Sign in to the desk: sets the HttpOnly session cookie and returns the CSRF token the pages send back", {},
-         json_request("{name, password}"), ok("{user, csrf_token, expires_at}", errors({"400", "401", "429"})),
-         Workload::interactive, small_body});
-  t.add({"POST", "/api/v1/logout", handler(post_logout), "Sign out (ends the session)", {}, nullptr,
-         ok("{signed_out: true}", errors({})), Workload::interactive, [] { return std::size_t{0}; }, Access::signed_in});
-  t.add({"GET", "/api/v1/session", handler(get_session), "Who is signed in, and the session's CSRF token", {}, nullptr,
-         ok("{user, csrf_token, expires_at}", errors({})), Workload::interactive, [] { return std::size_t{0}; },
+  t.add({"POST",
+         "/api/v1/login",
+         handler(post_login),
+         "Sign in to the desk: sets the HttpOnly session cookie and returns the CSRF token the pages send back",
+         {},
+         json_request("{name, password}"),
+         ok("{user, csrf_token, expires_at}", errors({"400", "401", "429"})),
+         Workload::interactive,
+         small_body});
+  t.add({"POST",
+         "/api/v1/logout",
+         handler(post_logout),
+         "Sign out (ends the session)",
+         {},
+         nullptr,
+         ok("{signed_out: true}", errors({})),
+         Workload::interactive,
+         [] { return std::size_t{0}; },
          Access::signed_in});
-  t.add({"POST", "/api/v1/voices/import", handler(post_import),
-         "Import voices (CSV from Excel in UTF-8 or Shift_JIS, JSON Lines, a JSON array or {voices: [...]}), each routed",
-         {query("columns", "field=column pairs, comma-separated (text=ご意見,external_id=受付番号)"),
-          query("encoding", "auto, utf-8 or cp932"), query("channel", "the channel of rows that name none")},
-         {{"required", true},
-          {"content",
-           {{"application/json", {{"schema", {{"type", "array"}}}}},
-            {"application/x-ndjson", {{"schema", {{"type", "string"}}}}},
-            {"text/csv", {{"schema", {{"type", "string"}}}}}}}},
-         ok("{imported, ids, errors, encoding, format, columns}", errors({"400", "413", "415"})), Workload::batch,
-         import_bytes, Access::clerk});
-  t.add({"GET", "/api/v1/voices/export", handler(get_export),
-         "The voices as CSV for Excel (masked text only), with the list's filters", filters, nullptr,
-         {{"200", {{"description", "CSV with a UTF-8 BOM"}, {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
-         Workload::batch, [] { return std::size_t{0}; }, Access::signed_in});
-  t.add({"POST", "/api/v1/voices", handler(post_voice), "Receive a voice: routed against the plans, masked and kept", {},
+  t.add({"GET",
+         "/api/v1/session",
+         handler(get_session),
+         "Who is signed in, and the session's CSRF token",
+         {},
+         nullptr,
+         ok("{user, csrf_token, expires_at}", errors({})),
+         Workload::interactive,
+         [] { return std::size_t{0}; },
+         Access::signed_in});
+  t.add(
+      {"POST",
+       "/api/v1/voices/import",
+       handler(post_import),
+       "Import voices (CSV from Excel in UTF-8 or Shift_JIS, JSON Lines, a JSON array or {voices: [...]}), each routed",
+       {query("columns", "field=column pairs, comma-separated (text=ご意見,external_id=受付番号)"),
+        query("encoding", "auto, utf-8 or cp932"), query("channel", "the channel of rows that name none")},
+       {{"required", true},
+        {"content",
+         {{"application/json", {{"schema", {{"type", "array"}}}}},
+          {"application/x-ndjson", {{"schema", {{"type", "string"}}}}},
+          {"text/csv", {{"schema", {{"type", "string"}}}}}}}},
+       ok("{imported, ids, errors, encoding, format, columns}", errors({"400", "413", "415"})),
+       Workload::batch,
+       import_bytes,
+       Access::clerk});
+  t.add({"GET",
+         "/api/v1/voices/export",
+         handler(get_export),
+         "The voices as CSV for Excel (masked text only), with the list's filters",
+         filters,
+         nullptr,
+         {{"200",
+           {{"description", "CSV with a UTF-8 BOM"}, {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}}}},
+         Workload::batch,
+         [] { return std::size_t{0}; },
+         Access::signed_in});
+  t.add({"POST",
+         "/api/v1/voices",
+         handler(post_voice),
+         "Receive a voice: routed against the plans, masked and kept",
+         {},
          json_request("{text, channel?, received_at?, external_id?}"),
-         {{"201", {{"description", "the voice, with its suggestion"}}}, {"400", ref("responses/Error")}, {"409", ref("responses/Error")}, {"413", ref("responses/Error")}},
-         Workload::interactive, small_body, Access::clerk});
-  t.add({"GET", "/api/v1/voices", handler(get_voices), "The inbox: voices newest first, filtered (a 課's users see their 課's only)",
-         filters, nullptr, ok("{total, voices}", errors({"400"})), Workload::interactive, [] { return std::size_t{0}; },
+         {{"201", {{"description", "the voice, with its suggestion"}}},
+          {"400", ref("responses/Error")},
+          {"409", ref("responses/Error")},
+          {"413", ref("responses/Error")}},
+         Workload::interactive,
+         small_body,
+         Access::clerk});
+  t.add({"GET", "/api/v1/voices", handler(get_voices),
+         "The inbox: voices newest first, filtered (a 課's users see their 課's only)", filters, nullptr,
+         ok("{total, voices}", errors({"400"})), Workload::interactive, [] { return std::size_t{0}; },
          Access::signed_in});
-  t.add({"GET", "/api/v1/voices/{id}", handler(get_voice), "One voice (masked text only for a 課's users)", {id}, nullptr,
-         ok("the voice", errors({"404"})), Workload::interactive, [] { return std::size_t{0}; }, Access::signed_in});
-  t.add({"GET", "/api/v1/voices/{id}/history", handler(get_history), "Who did what to a voice, and when", {id}, nullptr,
-         ok("{voice_id, history}", errors({"404"})), Workload::interactive, [] { return std::size_t{0}; }, Access::signed_in});
-  t.add({"PATCH", "/api/v1/voices/{id}", handler(patch_voice),
-         "Confirm or correct the route, forward, answer, publish, close or refer a voice (409 when it changed meanwhile)",
-         {id}, json_request("{version, route?: {project_id} | {division} | {referral}, status?, note?, answer?}"),
-         ok("the voice", errors({"400", "403", "404", "409"})), Workload::interactive, small_body, Access::signed_in});
-  t.add({"GET", "/api/v1/stats", handler(get_stats),
+  t.add({"GET",
+         "/api/v1/voices/{id}",
+         handler(get_voice),
+         "One voice (masked text only for a 課's users)",
+         {id},
+         nullptr,
+         ok("the voice", errors({"404"})),
+         Workload::interactive,
+         [] { return std::size_t{0}; },
+         Access::signed_in});
+  t.add({"GET",
+         "/api/v1/voices/{id}/history",
+         handler(get_history),
+         "Who did what to a voice, and when",
+         {id},
+         nullptr,
+         ok("{voice_id, history}", errors({"404"})),
+         Workload::interactive,
+         [] { return std::size_t{0}; },
+         Access::signed_in});
+  t.add(
+      {"PATCH",
+       "/api/v1/voices/{id}",
+       handler(patch_voice),
+       "Confirm or correct the route, forward, answer, publish, close or refer a voice (409 when it changed meanwhile)",
+       {id},
+       json_request("{version, route?: {project_id} | {division} | {referral}, status?, note?, answer?}"),
+       ok("the voice", errors({"400", "403", "404", "409"})),
+       Workload::interactive,
+       small_body,
+       Access::signed_in});
+  t.add({"GET",
+         "/api/v1/stats",
+         handler(get_stats),
          "Counts by 課, project, month, status and channel; overdue voices; how good the suggestions were",
-         {query("from", "received on or after"), query("to", "received on or before")}, nullptr,
-         ok("the statistics", errors({"400"})), Workload::interactive, [] { return std::size_t{0}; }, Access::signed_in});
-  t.add({"GET", "/api/v1/divisions", handler(get_divisions), "Every 課 that runs a project, with its department", {},
-         nullptr, ok("{divisions: [{division, department, projects}]}", errors({}))});
+         {query("from", "received on or after"), query("to", "received on or before")},
+         nullptr,
+         ok("the statistics", errors({"400"})),
+         Workload::interactive,
+         [] { return std::size_t{0}; },
+         Access::signed_in});
+  t.add({"GET",
+         "/api/v1/divisions",
+         handler(get_divisions),
+         "Every 課 that runs a project, with its department",
+         {},
+         nullptr,
+         ok("{divisions: [{division, department, projects}]}", errors({}))});
 }
 
 }  // namespace koe::api

@@ -23,13 +23,16 @@ std::string Metrics::render(std::uint64_t revision, std::uint64_t documents) con
   o << "# HELP koe_request_duration_seconds Request latency by route.\n# TYPE koe_request_duration_seconds histogram\n";
   for (const auto& [route, h] : latency_) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
-      o << "koe_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << kBuckets[i] << "\"} " << h.counts[i] << "\n";
+      o << "koe_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << kBuckets[i] << "\"} " << h.counts[i]
+        << "\n";
     o << "koe_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.count << "\n";
     o << "koe_request_duration_seconds_sum{route=\"" << route << "\"} " << h.sum << "\n";
     o << "koe_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << "\n";
   }
-  o << "# HELP koe_index_revision Revision of the open index.\n# TYPE koe_index_revision gauge\nkoe_index_revision " << revision << "\n";
-  o << "# HELP koe_index_documents Sections in the open index.\n# TYPE koe_index_documents gauge\nkoe_index_documents " << documents << "\n";
+  o << "# HELP koe_index_revision Revision of the open index.\n# TYPE koe_index_revision gauge\nkoe_index_revision "
+    << revision << "\n";
+  o << "# HELP koe_index_documents Sections in the open index.\n# TYPE koe_index_documents gauge\nkoe_index_documents "
+    << documents << "\n";
   return o.str();
 }
 

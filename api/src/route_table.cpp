@@ -44,7 +44,8 @@ bool fits(std::string_view pattern, std::string_view path, std::map<std::string,
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -86,7 +87,8 @@ nlohmann::json RouteTable::openapi_paths() const {
     if (!r.request_body.is_null()) op["requestBody"] = r.request_body;
     op["responses"] = r.responses.is_null() ? nlohmann::json{{"200", {{"description", "OK"}}}} : r.responses;
     if (r.access != Access::open) {
-      op["security"] = nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"session", nlohmann::json::array()}}});
+      op["security"] =
+          nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"session", nlohmann::json::array()}}});
       op["responses"]["401"] = {{"$ref", "#/components/responses/Error"}};
       op["responses"]["403"] = {{"$ref", "#/components/responses/Error"}};
     }

@@ -52,7 +52,7 @@ struct Route {
   std::vector<ParamDoc> params = {};
   /// OpenAPI requestBody; its media types are the only ones the route accepts (415 otherwise).
   nlohmann::json request_body = nullptr;
-  nlohmann::json responses = nullptr;     ///< OpenAPI responses
+  nlohmann::json responses = nullptr;  ///< OpenAPI responses
   Workload workload = Workload::interactive;
   /// Largest body this route reads, in bytes (0: no body); a function of the settings.
   std::function<std::size_t()> max_body_bytes = [] { return std::size_t{0}; };
@@ -64,7 +64,7 @@ class RouteTable {
   void add(Route route);
 
   struct Found {
-    const Route* route = nullptr;            ///< the route for this method and path
+    const Route* route = nullptr;  ///< the route for this method and path
     std::map<std::string, std::string> path_params;
     std::vector<std::string_view> allowed;  ///< methods the path has, when the method is not one
   };

@@ -35,7 +35,8 @@ Json with_ok(Json ok, Json errors) {
 }
 
 /// A count query parameter, or its default; Status when the text is not a whole number.
-Result<std::int64_t> count_param(const Request& req, const char* name, std::int64_t fallback, search::CountRange range) {
+Result<std::int64_t> count_param(const Request& req, const char* name, std::int64_t fallback,
+                                 search::CountRange range) {
   const auto text = req.param(name);
   if (!text) return fallback;
   return search::parse_count(name, *text, range);
@@ -103,16 +104,18 @@ void post_route(Service& s, Call& c) {
   if (!batch.ok()) return send_status(res, batch.status());
   const auto& voices = batch.value().voices;
   if (voices.size() > s.settings.max_route_voices)
-    return send_status(res, Status::too_large("too_many_voices", std::to_string(voices.size()) +
-                                                                     " voices; the limit per request is " +
-                                                                     std::to_string(s.settings.max_route_voices)));
+    return send_status(
+        res, Status::too_large("too_many_voices", std::to_string(voices.size()) + " voices; the limit per request is " +
+                                                      std::to_string(s.settings.max_route_voices)));
   with_index(s, res, [&](Xapian::Database& db) {
     Json results = Json::array();
     Json errors = batch.value().errors;
     search::route_each(s.analyzer, db, batch.value(), s.settings.match_options(),
                        [&](const search::Voice& v, const Result<search::MatchResponse>& r) {
-                         if (r.ok()) results.push_back(wire::routed_voice_json(v.id, r.value()));
-                         else errors.push_back("voice " + v.id + ": " + r.status().message);
+                         if (r.ok())
+                           results.push_back(wire::routed_voice_json(v.id, r.value()));
+                         else
+                           errors.push_back("voice " + v.id + ": " + r.status().message);
                        });
     send_json(res, 200, {{"results", results}, {"errors", errors}});
   });
@@ -120,7 +123,8 @@ void post_route(Service& s, Call& c) {
 
 void get_projects(Service& s, Call& c) {
   Response& res = c.res;
-  with_index(s, res, [&](Xapian::Database& db) { send_json(res, 200, wire::project_list_json(search::list_projects(db))); });
+  with_index(s, res,
+             [&](Xapian::Database& db) { send_json(res, 200, wire::project_list_json(search::list_projects(db))); });
 }
 
 void get_project(Service& s, Call& c) {
@@ -149,8 +153,7 @@ void get_related(Service& s, Call& c) {
 void get_healthz(Service& s, Call& c) {
   Response& res = c.res;
   auto db = s.index.current();
-  if (!db.ok())
-    return send_json(res, 503, {{"status", "starting"}, {"error", wire::error_json(db.status())["error"]}});
+  if (!db.ok()) return send_json(res, 503, {{"status", "starting"}, {"error", wire::error_json(db.status())["error"]}});
   send_json(res, 200,
             {{"status", "ok"}, {"revision", db.value()->get_revision()}, {"sections", db.value()->get_doccount()}});
 }
@@ -170,47 +173,111 @@ RouteTable build_routes(Service& s) {
   const auto match_body = [&s] { return s.settings.max_match_bytes; };
   const auto route_body = [&s] { return s.settings.max_route_bytes; };
 
-  t.add({"GET", "/api/v1/search", handler(get_search), "Staff search over every section",
-         {{"q", "query", {{"type", "string"}}, "words (ANDed), \"phrases\", -exclusions, OR, filters 課:… 項目:… 施策:… 事業:…", true},
+  t.add({"GET",
+         "/api/v1/search",
+         handler(get_search),
+         "Staff search over every section",
+         {{"q",
+           "query",
+           {{"type", "string"}},
+           "words (ANDed), \"phrases\", -exclusions, OR, filters 課:… 項目:… 施策:… 事業:…",
+           true},
           {"division", "query", {{"type", "string"}}, "only this 課 (repeatable)"},
           {"kind", "query", {{"type", "string"}}, "only this section kind (repeatable)"},
           {"project", "query", {{"type", "string"}}, "only this project id (repeatable)"},
-          {"limit", "query", {{"type", "integer"}, {"minimum", search::kSearchLimitRange.min}, {"maximum", search::kSearchLimitRange.max}, {"default", 10}}},
-          {"offset", "query", {{"type", "integer"}, {"minimum", search::kSearchOffsetRange.min}, {"maximum", search::kSearchOffsetRange.max}, {"default", 0}}}},
-         nullptr, with_ok(ref("responses/Search"), error_responses({"400"}))});
-  t.add({"POST", "/api/v1/match", handler(post_match), "Route one citizen voice", {},
+          {"limit",
+           "query",
+           {{"type", "integer"},
+            {"minimum", search::kSearchLimitRange.min},
+            {"maximum", search::kSearchLimitRange.max},
+            {"default", 10}}},
+          {"offset",
+           "query",
+           {{"type", "integer"},
+            {"minimum", search::kSearchOffsetRange.min},
+            {"maximum", search::kSearchOffsetRange.max},
+            {"default", 0}}}},
+         nullptr,
+         with_ok(ref("responses/Search"), error_responses({"400"}))});
+  t.add({"POST",
+         "/api/v1/match",
+         handler(post_match),
+         "Route one citizen voice",
+         {},
          {{"required", true}, {"content", {{"application/json", {{"schema", ref("schemas/MatchRequest")}}}}}},
-         with_ok(ref("responses/Match"), error_responses({"400", "413"})), Workload::interactive, match_body});
+         with_ok(ref("responses/Match"), error_responses({"400", "413"})),
+         Workload::interactive,
+         match_body});
   const Json voice_item = {{"type", "object"},
                            {"properties", {{"id", {{"type", "string"}}}, {"text", {{"type", "string"}}}}},
                            {"required", {"text"}}};
-  const Json route_body_doc = {
-      {"required", true},
-      {"content",
-       {{"application/json", {{"schema", {{"type", "array"}, {"items", voice_item}}}}},
-        {"text/csv", {{"schema", {{"type", "string"}}}}}}}};
-  t.add({"POST", "/api/v1/route", handler(post_route),
-         "Route many voices at once (a JSON array of {id, text}, or text/csv id,text in UTF-8 or Shift_JIS)", {},
-         route_body_doc, with_ok(ref("responses/Route"), error_responses({"400", "413", "415"})), Workload::batch,
+  const Json route_body_doc = {{"required", true},
+                               {"content",
+                                {{"application/json", {{"schema", {{"type", "array"}, {"items", voice_item}}}}},
+                                 {"text/csv", {{"schema", {{"type", "string"}}}}}}}};
+  t.add({"POST",
+         "/api/v1/route",
+         handler(post_route),
+         "Route many voices at once (a JSON array of {id, text}, or text/csv id,text in UTF-8 or Shift_JIS)",
+         {},
+         route_body_doc,
+         with_ok(ref("responses/Route"), error_responses({"400", "413", "415"})),
+         Workload::batch,
          route_body});
-  t.add({"GET", "/api/v1/projects", handler(get_projects), "Every project", {}, nullptr,
-         {{"200", json_body("{\"projects\": [{id, name, division, department, number, policy, sub_policy, sub_policy_name, fiscal_year}]}")}}});
-  t.add({"GET", "/api/v1/projects/{id}", handler(get_project), "One project with every section (full text and list items)",
-         {{"id", "path", {{"type", "string"}}}}, nullptr,
-         with_ok(json_body("{id, name, division, department, number, policy, sub_policy, sub_policy_name, fiscal_year, source, sections: [{kind, label, text, items}]}"),
+  t.add({"GET",
+         "/api/v1/projects",
+         handler(get_projects),
+         "Every project",
+         {},
+         nullptr,
+         {{"200", json_body("{\"projects\": [{id, name, division, department, number, policy, sub_policy, "
+                            "sub_policy_name, fiscal_year}]}")}}});
+  t.add({"GET",
+         "/api/v1/projects/{id}",
+         handler(get_project),
+         "One project with every section (full text and list items)",
+         {{"id", "path", {{"type", "string"}}}},
+         nullptr,
+         with_ok(json_body("{id, name, division, department, number, policy, sub_policy, sub_policy_name, fiscal_year, "
+                           "source, sections: [{kind, label, text, items}]}"),
                  error_responses({"404"}))});
-  t.add({"GET", "/api/v1/projects/{id}/related", handler(get_related), "Projects most like this one (関連する事業)",
+  t.add({"GET",
+         "/api/v1/projects/{id}/related",
+         handler(get_related),
+         "Projects most like this one (関連する事業)",
          {{"id", "path", {{"type", "string"}}},
-          {"limit", "query", {{"type", "integer"}, {"minimum", search::kRelatedLimitRange.min}, {"maximum", search::kRelatedLimitRange.max}, {"default", 5}}}},
-         nullptr, with_ok(json_body("{project_id, related: [{project, score, terms}]}"), error_responses({"400", "404"}))});
-  t.add({"GET", "/api/v1/openapi.json",
-         [&s](Call& c) { send_json(c.res, 200, openapi_document(*s.routes)); }, "This document", {}, nullptr,
+          {"limit",
+           "query",
+           {{"type", "integer"},
+            {"minimum", search::kRelatedLimitRange.min},
+            {"maximum", search::kRelatedLimitRange.max},
+            {"default", 5}}}},
+         nullptr,
+         with_ok(json_body("{project_id, related: [{project, score, terms}]}"), error_responses({"400", "404"}))});
+  t.add({"GET",
+         "/api/v1/openapi.json",
+         [&s](Call& c) { send_json(c.res, 200, openapi_document(*s.routes)); },
+         "This document",
+         {},
+         nullptr,
          {{"200", json_body("OpenAPI 3 document")}}});
-  t.add({"GET", "/healthz", handler(get_healthz), "Ready once the index is open", {}, nullptr,
-         {{"200", {{"description", "{status: ok, revision, sections}"}}}, {"503", {{"description", "the index is not open yet"}}}}});
-  t.add({"GET", "/metrics", handler(get_metrics),
-         "Prometheus metrics: requests by route and status, latency histogram, index revision and size", {}, nullptr,
-         {{"200", {{"description", "text exposition format"}, {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}}}});
+  t.add({"GET",
+         "/healthz",
+         handler(get_healthz),
+         "Ready once the index is open",
+         {},
+         nullptr,
+         {{"200", {{"description", "{status: ok, revision, sections}"}}},
+          {"503", {{"description", "the index is not open yet"}}}}});
+  t.add({"GET",
+         "/metrics",
+         handler(get_metrics),
+         "Prometheus metrics: requests by route and status, latency histogram, index revision and size",
+         {},
+         nullptr,
+         {{"200",
+           {{"description", "text exposition format"},
+            {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}}}});
 
   add_desk_routes(t, s);
 

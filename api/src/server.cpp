@@ -66,7 +66,8 @@ Status check_media_type(const Route& route, const http::Request& req) {
   if (accepted.contains(type)) return {};
   std::string names;
   for (const auto& [name, schema] : accepted.items()) names += (names.empty() ? "" : " or ") + name;
-  return Status::unsupported_media_type("send " + names + (type.empty() ? " (the request names no Content-Type)" : ", not " + type));
+  return Status::unsupported_media_type("send " + names +
+                                        (type.empty() ? " (the request names no Content-Type)" : ", not " + type));
 }
 
 /// Headers every response carries, whatever answered it.
@@ -178,7 +179,8 @@ Status Server::Impl::authorize(const Route& route, const http::Request& req, std
     session->id = *cookie;
     user = session->user;
   } else {
-    return Status::unauthorized("unauthorized", "sign in on the login page (/login), or send Authorization: Bearer <token>");
+    return Status::unauthorized("unauthorized",
+                                "sign in on the login page (/login), or send Authorization: Bearer <token>");
   }
   if (route.access == Access::clerk) return desk::Accounts::require_role(*user, desk::Role::clerk);
   if (route.access == Access::admin) return desk::Accounts::require_role(*user, desk::Role::admin);

@@ -196,77 +196,104 @@ auto directory_or_empty = [](const std::filesystem::path& p) -> std::optional<st
 
 std::vector<SettingInfo> make_table() {
   std::vector<SettingInfo> t;
-  t.push_back(setting({"host", "KOE_HOST", "--host", "Address to listen on; keep 127.0.0.1 behind a reverse proxy."},
-                      [](auto& s) -> auto& { return s.host; }, not_empty));
-  t.push_back(setting({"port", "KOE_PORT", "--port", "Port to listen on (0 picks a free port)."},
-                      [](auto& s) -> auto& { return s.port; }, between(0, 65535)));
-  t.push_back(setting({"db", "KOE_DB", "--db", "The index directory made by `koe index`."},
-                      [](auto& s) -> auto& { return s.db; }, not_empty));
-  t.push_back(setting({"threads", "KOE_THREADS", "--threads",
-                       "Threads that run interactive requests (search, match, pages); about the number of cores."},
-                      [](auto& s) -> auto& { return s.threads; }, between(1, 256)));
-  t.push_back(setting({"batch_threads", "KOE_BATCH_THREADS", "",
-                       "Threads that run batch requests (/api/v1/route), queued apart so searches keep answering."},
-                      [](auto& s) -> auto& { return s.batch_threads; }, between(1, 64)));
-  t.push_back(setting({"io_threads", "KOE_IO_THREADS", "", "Threads that read and write sockets."},
-                      [](auto& s) -> auto& { return s.io_threads; }, between(1, 16)));
-  t.push_back(setting({"max_connections", "KOE_MAX_CONNECTIONS", "",
-                       "Open connections at most; beyond, a fast 503 and the connection is closed."},
-                      [](auto& s) -> auto& { return s.max_connections; }, at_least(1)));
-  t.push_back(setting({"queue", "KOE_QUEUE", "",
-                       "Interactive requests waiting for a thread; beyond, a 503 with Retry-After."},
-                      [](auto& s) -> auto& { return s.queue; }, any_value));
-  t.push_back(setting({"header_timeout_ms", "KOE_HEADER_TIMEOUT_MS", "",
-                       "A request's line and headers must arrive within this (one deadline, not per byte)."},
-                      [](auto& s) -> auto& { return s.header_timeout_ms; }, at_least(100)));
-  t.push_back(setting({"body_timeout_ms", "KOE_BODY_TIMEOUT_MS", "", "A request's body must arrive within this."},
-                      [](auto& s) -> auto& { return s.body_timeout_ms; }, at_least(100)));
-  t.push_back(setting({"idle_timeout_ms", "KOE_IDLE_TIMEOUT_MS", "", "An idle keep-alive connection is closed after this."},
-                      [](auto& s) -> auto& { return s.idle_timeout_ms; }, at_least(10)));
-  t.push_back(setting({"max_header_bytes", "KOE_MAX_HEADER_BYTES", "",
-                       "Request line and headers at most, enforced while reading (431 beyond)."},
-                      [](auto& s) -> auto& { return s.max_header_bytes; }, at_least(1024)));
-  t.push_back(setting({"web_root", "KOE_WEB_ROOT", "--web-root", "koe's web pages; empty means the source tree's api/web."},
-                      [](auto& s) -> auto& { return s.web_root; }, directory_or_empty));
-  t.push_back(setting({"cors_origins", "KOE_CORS_ORIGINS", "--cors-origins",
-                       "Origins whose pages may call the API from a browser (comma-separated in env and flag)."},
-                      [](auto& s) -> auto& { return s.cors_origins; }, origins));
-  t.push_back(setting({"max_match_bytes", "KOE_MAX_MATCH_BYTES", "",
-                       "Largest voice: a /match body, and each voice of a batch or of `koe match`/`koe route`."},
-                      [](auto& s) -> auto& { return s.max_match_bytes; }, at_least(256)));
-  t.push_back(setting({"max_route_bytes", "KOE_MAX_ROUTE_BYTES", "", "Largest /api/v1/route body."},
-                      [](auto& s) -> auto& { return s.max_route_bytes; }, at_least(256)));
-  t.push_back(setting({"max_route_voices", "KOE_MAX_ROUTE_VOICES", "", "Most voices in one /api/v1/route request."},
-                      [](auto& s) -> auto& { return s.max_route_voices; }, at_least(1)));
-  t.push_back(setting({"access_log", "KOE_ACCESS_LOG", "", "One JSON line per request on stdout."},
-                      [](auto& s) -> auto& { return s.access_log; }, any_value));
-  t.push_back(setting({"store", "KOE_STORE", "--store",
-                       "The voice desk's database (SQLite), created on first use; empty: no desk."},
-                      [](auto& s) -> auto& { return s.store; }, any_value));
-  t.push_back(setting({"session_hours", "KOE_SESSION_HOURS", "", "A signed-in session of the desk's pages lasts this long."},
-                      [](auto& s) -> auto& { return s.session_hours; }, between(1, 24 * 30)));
-  t.push_back(setting({"secure_cookie", "KOE_SECURE_COOKIE", "",
-                       "Mark the session cookie Secure: set it when an HTTPS proxy serves koe."},
-                      [](auto& s) -> auto& { return s.secure_cookie; }, any_value));
-  t.push_back(setting({"overdue_days", "KOE_OVERDUE_DAYS", "",
-                       "A voice unanswered this many days after it was received counts as overdue."},
-                      [](auto& s) -> auto& { return s.overdue_days; }, between(1, 365)));
-  t.push_back(setting({"max_import_bytes", "KOE_MAX_IMPORT_BYTES", "", "Largest /api/v1/voices/import body."},
-                      [](auto& s) -> auto& { return s.max_import_bytes; }, at_least(256)));
-  t.push_back(setting({"dicdir", "KOE_DICDIR", "--dicdir", "MeCab's system dictionary.", "the pinned ipadic-utf8"},
-                      [](auto& s) -> auto& { return s.analyzer.dicdir; }, not_empty));
-  t.push_back(setting({"dictionaries", "KOE_DICTIONARIES", "--dictionaries", "koe's compiled dictionaries/ directory.",
-                       "the build's dictionaries/"},
-                      [](auto& s) -> auto& { return s.analyzer.dictionaries; }, not_empty));
-  t.push_back(setting({"match_min_strength", "KOE_MATCH_MIN_STRENGTH", "",
-                       "Out of scope below this strength (README, How koe routes a voice)."},
-                      [](auto& s) -> auto& { return s.match.min_strength; }, non_negative));
-  t.push_back(setting({"match_min_evidence", "KOE_MATCH_MIN_EVIDENCE", "", "Out of scope below this evidence."},
-                      [](auto& s) -> auto& { return s.match.min_evidence; }, non_negative));
-  t.push_back(setting({"match_medium_strength", "KOE_MATCH_MEDIUM_STRENGTH", "", "Medium confidence from this strength."},
-                      [](auto& s) -> auto& { return s.match.medium_strength; }, non_negative));
-  t.push_back(setting({"match_high_strength", "KOE_MATCH_HIGH_STRENGTH", "", "High confidence from this strength."},
-                      [](auto& s) -> auto& { return s.match.high_strength; }, non_negative));
+  t.push_back(setting(
+      {"host", "KOE_HOST", "--host", "Address to listen on; keep 127.0.0.1 behind a reverse proxy."},
+      [](auto& s) -> auto& { return s.host; }, not_empty));
+  t.push_back(setting(
+      {"port", "KOE_PORT", "--port", "Port to listen on (0 picks a free port)."},
+      [](auto& s) -> auto& { return s.port; }, between(0, 65535)));
+  t.push_back(setting(
+      {"db", "KOE_DB", "--db", "The index directory made by `koe index`."}, [](auto& s) -> auto& { return s.db; },
+      not_empty));
+  t.push_back(setting(
+      {"threads", "KOE_THREADS", "--threads",
+       "Threads that run interactive requests (search, match, pages); about the number of cores."},
+      [](auto& s) -> auto& { return s.threads; }, between(1, 256)));
+  t.push_back(setting(
+      {"batch_threads", "KOE_BATCH_THREADS", "",
+       "Threads that run batch requests (/api/v1/route), queued apart so searches keep answering."},
+      [](auto& s) -> auto& { return s.batch_threads; }, between(1, 64)));
+  t.push_back(setting(
+      {"io_threads", "KOE_IO_THREADS", "", "Threads that read and write sockets."},
+      [](auto& s) -> auto& { return s.io_threads; }, between(1, 16)));
+  t.push_back(setting(
+      {"max_connections", "KOE_MAX_CONNECTIONS", "",
+       "Open connections at most; beyond, a fast 503 and the connection is closed."},
+      [](auto& s) -> auto& { return s.max_connections; }, at_least(1)));
+  t.push_back(setting(
+      {"queue", "KOE_QUEUE", "", "Interactive requests waiting for a thread; beyond, a 503 with Retry-After."},
+      [](auto& s) -> auto& { return s.queue; }, any_value));
+  t.push_back(setting(
+      {"header_timeout_ms", "KOE_HEADER_TIMEOUT_MS", "",
+       "A request's line and headers must arrive within this (one deadline, not per byte)."},
+      [](auto& s) -> auto& { return s.header_timeout_ms; }, at_least(100)));
+  t.push_back(setting(
+      {"body_timeout_ms", "KOE_BODY_TIMEOUT_MS", "", "A request's body must arrive within this."},
+      [](auto& s) -> auto& { return s.body_timeout_ms; }, at_least(100)));
+  t.push_back(setting(
+      {"idle_timeout_ms", "KOE_IDLE_TIMEOUT_MS", "", "An idle keep-alive connection is closed after this."},
+      [](auto& s) -> auto& { return s.idle_timeout_ms; }, at_least(10)));
+  t.push_back(setting(
+      {"max_header_bytes", "KOE_MAX_HEADER_BYTES", "",
+       "Request line and headers at most, enforced while reading (431 beyond)."},
+      [](auto& s) -> auto& { return s.max_header_bytes; }, at_least(1024)));
+  t.push_back(setting(
+      {"web_root", "KOE_WEB_ROOT", "--web-root", "koe's web pages; empty means the source tree's api/web."},
+      [](auto& s) -> auto& { return s.web_root; }, directory_or_empty));
+  t.push_back(setting(
+      {"cors_origins", "KOE_CORS_ORIGINS", "--cors-origins",
+       "Origins whose pages may call the API from a browser (comma-separated in env and flag)."},
+      [](auto& s) -> auto& { return s.cors_origins; }, origins));
+  t.push_back(setting(
+      {"max_match_bytes", "KOE_MAX_MATCH_BYTES", "",
+       "Largest voice: a /match body, and each voice of a batch or of `koe match`/`koe route`."},
+      [](auto& s) -> auto& { return s.max_match_bytes; }, at_least(256)));
+  t.push_back(setting(
+      {"max_route_bytes", "KOE_MAX_ROUTE_BYTES", "", "Largest /api/v1/route body."},
+      [](auto& s) -> auto& { return s.max_route_bytes; }, at_least(256)));
+  t.push_back(setting(
+      {"max_route_voices", "KOE_MAX_ROUTE_VOICES", "", "Most voices in one /api/v1/route request."},
+      [](auto& s) -> auto& { return s.max_route_voices; }, at_least(1)));
+  t.push_back(setting(
+      {"access_log", "KOE_ACCESS_LOG", "", "One JSON line per request on stdout."},
+      [](auto& s) -> auto& { return s.access_log; }, any_value));
+  t.push_back(setting(
+      {"store", "KOE_STORE", "--store", "The voice desk's database (SQLite), created on first use; empty: no desk."},
+      [](auto& s) -> auto& { return s.store; }, any_value));
+  t.push_back(setting(
+      {"session_hours", "KOE_SESSION_HOURS", "", "A signed-in session of the desk's pages lasts this long."},
+      [](auto& s) -> auto& { return s.session_hours; }, between(1, 24 * 30)));
+  t.push_back(setting(
+      {"secure_cookie", "KOE_SECURE_COOKIE", "",
+       "Mark the session cookie Secure: set it when an HTTPS proxy serves koe."},
+      [](auto& s) -> auto& { return s.secure_cookie; }, any_value));
+  t.push_back(setting(
+      {"overdue_days", "KOE_OVERDUE_DAYS", "",
+       "A voice unanswered this many days after it was received counts as overdue."},
+      [](auto& s) -> auto& { return s.overdue_days; }, between(1, 365)));
+  t.push_back(setting(
+      {"max_import_bytes", "KOE_MAX_IMPORT_BYTES", "", "Largest /api/v1/voices/import body."},
+      [](auto& s) -> auto& { return s.max_import_bytes; }, at_least(256)));
+  t.push_back(setting(
+      {"dicdir", "KOE_DICDIR", "--dicdir", "MeCab's system dictionary.", "the pinned ipadic-utf8"},
+      [](auto& s) -> auto& { return s.analyzer.dicdir; }, not_empty));
+  t.push_back(setting(
+      {"dictionaries", "KOE_DICTIONARIES", "--dictionaries", "koe's compiled dictionaries/ directory.",
+       "the build's dictionaries/"},
+      [](auto& s) -> auto& { return s.analyzer.dictionaries; }, not_empty));
+  t.push_back(setting(
+      {"match_min_strength", "KOE_MATCH_MIN_STRENGTH", "",
+       "Out of scope below this strength (README, How koe routes a voice)."},
+      [](auto& s) -> auto& { return s.match.min_strength; }, non_negative));
+  t.push_back(setting(
+      {"match_min_evidence", "KOE_MATCH_MIN_EVIDENCE", "", "Out of scope below this evidence."},
+      [](auto& s) -> auto& { return s.match.min_evidence; }, non_negative));
+  t.push_back(setting(
+      {"match_medium_strength", "KOE_MATCH_MEDIUM_STRENGTH", "", "Medium confidence from this strength."},
+      [](auto& s) -> auto& { return s.match.medium_strength; }, non_negative));
+  t.push_back(setting(
+      {"match_high_strength", "KOE_MATCH_HIGH_STRENGTH", "", "High confidence from this strength."},
+      [](auto& s) -> auto& { return s.match.high_strength; }, non_negative));
   return t;
 }
 
@@ -389,8 +416,10 @@ std::string sample_config() {
     const bool last = i + 1 == table.size();
     o << "  // " << info.doc << "\n  ";
     // A default that depends on the build (a path in the build tree) is described, not written.
-    if (!info.default_doc.empty()) o << "// \"" << info.name << "\": \"…\"  (default: " << info.default_doc << ")\n";
-    else o << "\"" << info.name << "\": " << info.write_json(defaults).dump() << (last ? "" : ",") << "\n";
+    if (!info.default_doc.empty())
+      o << "// \"" << info.name << "\": \"…\"  (default: " << info.default_doc << ")\n";
+    else
+      o << "\"" << info.name << "\": " << info.write_json(defaults).dump() << (last ? "" : ",") << "\n";
   }
   o << "}\n";
   return o.str();
@@ -401,10 +430,12 @@ std::string settings_table_markdown() {
   std::ostringstream o;
   o << "| setting | env | flag | default | what |\n|---|---|---|---|---|\n";
   for (const auto& info : settings_table()) {
-    o << "| `" << info.name << "` | `" << info.env << "` | " << (info.flag.empty() ? "" : "`" + std::string(info.flag) + "`")
-      << " | ";
-    if (!info.default_doc.empty()) o << info.default_doc;
-    else o << "`" << info.write_json(defaults).dump() << "`";
+    o << "| `" << info.name << "` | `" << info.env << "` | "
+      << (info.flag.empty() ? "" : "`" + std::string(info.flag) + "`") << " | ";
+    if (!info.default_doc.empty())
+      o << info.default_doc;
+    else
+      o << "`" << info.write_json(defaults).dump() << "`";
     o << " | " << info.doc << " |\n";
   }
   return o.str();

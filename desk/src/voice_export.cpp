@@ -191,7 +191,8 @@ Result<NewVoice> voice_of(const Row& row, const ExportOptions& options) {
     if (!s) {
       std::string names;
       for (auto k : kVoiceStatuses) names += (names.empty() ? "" : ", ") + std::string(status_name(k));
-      return Status::invalid("invalid_row", "status «" + status + "» is not a status (" + names + ", or 受付, 回答済…)");
+      return Status::invalid("invalid_row",
+                             "status «" + status + "» is not a status (" + names + ", or 受付, 回答済…)");
     }
     v.status = *s;
   } else {

@@ -62,10 +62,14 @@ std::string reading_of(const MecabToken& t) {
 
 std::string_view term_kind_name(TermKind kind) {
   switch (kind) {
-    case TermKind::word: return "word";
-    case TermKind::compound: return "compound";
-    case TermKind::reading: return "reading";
-    case TermKind::bigram: return "bigram";
+    case TermKind::word:
+      return "word";
+    case TermKind::compound:
+      return "compound";
+    case TermKind::reading:
+      return "reading";
+    case TermKind::bigram:
+      return "bigram";
   }
   return "word";
 }

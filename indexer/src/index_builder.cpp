@@ -116,7 +116,9 @@ Xapian::Document make_document(const Analyzer& analyzer, const SectionRecord& r)
   return doc;
 }
 
-SectionRecord stored_record(const Xapian::Document& doc) { return SectionRecord::from_json(nlohmann::json::parse(doc.get_data())); }
+SectionRecord stored_record(const Xapian::Document& doc) {
+  return SectionRecord::from_json(nlohmann::json::parse(doc.get_data()));
+}
 
 Xapian::Database open_index(const std::filesystem::path& db) {
   Xapian::Database d(db.string());

@@ -34,9 +34,7 @@ std::optional<unsigned long> generation_number(std::string_view name) {
 
 /// A file of a glass database written in place: what a swap leaves behind once the version
 /// file that made it a database is gone.
-bool in_place_file(std::string_view name) {
-  return name.ends_with(".glass") || name == "flintlock" || name == "v.tmp";
-}
+bool in_place_file(std::string_view name) { return name.ends_with(".glass") || name == "flintlock" || name == "v.tmp"; }
 
 bool has_database_in_place(const fs::path& db) {
   std::error_code ec;
@@ -141,7 +139,8 @@ void remove_stale_generations(const fs::path& db) {
 IndexLock::IndexLock(const fs::path& db) {
   const fs::path path = db / kLock;
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw IndexError(db.string(), std::string("cannot open ") + std::string(kLock) + ": " + std::strerror(errno));
+  if (fd_ < 0)
+    throw IndexError(db.string(), std::string("cannot open ") + std::string(kLock) + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd_);

@@ -81,7 +81,8 @@ std::vector<std::pair<std::size_t, std::string>> Lexicon::synonym_phrases_in(std
     auto it = synonym_phrase_starts.find(std::string(two_chars(normalized, i)));
     if (it != synonym_phrase_starts.end())
       for (std::size_t k : it->second)
-        if (normalized.compare(i, synonym_phrases[k].first.size(), synonym_phrases[k].first) == 0 && found.insert(k).second)
+        if (normalized.compare(i, synonym_phrases[k].first.size(), synonym_phrases[k].first) == 0 &&
+            found.insert(k).second)
           out.emplace_back(synonym_phrases[k].second, synonym_phrases[k].first);
     utf8::next(normalized, i);
   }

@@ -49,8 +49,10 @@ std::vector<std::pair<std::size_t, std::size_t>> chunks(std::string_view text, s
       char32_t c = utf8::next(text, i);
       if (i - start > limit) break;
       last_char = i;
-      if (c == U'。' || c == '\n' || c == U'！' || c == U'？' || c == '!' || c == '?' || c == '.') best_sentence = i;
-      else if (c == U'、' || c == ',' || c == ' ') best_comma = i;
+      if (c == U'。' || c == '\n' || c == U'！' || c == U'？' || c == '!' || c == '?' || c == '.')
+        best_sentence = i;
+      else if (c == U'、' || c == ',' || c == ' ')
+        best_comma = i;
     }
     std::size_t cut = best_sentence ? best_sentence : best_comma ? best_comma : last_char;
     if (cut <= start) cut = last_char > start ? last_char : text.size();
@@ -88,7 +90,8 @@ MecabTokenizer::MecabTokenizer(const MecabOptions& options) : impl_(std::make_sh
   }
   impl_->model.reset(MeCab::createModel(args.c_str()));
   if (!impl_->model)
-    throw Error(std::string("[analyzer][mecab] cannot load the model: args=\"") + args + "\" err=" + MeCab::getLastError());
+    throw Error(std::string("[analyzer][mecab] cannot load the model: args=\"") + args +
+                "\" err=" + MeCab::getLastError());
   impl_->id = next_model_id++;
 }
 
@@ -124,8 +127,10 @@ std::vector<MecabToken> MecabTokenizer::tokenize(std::string_view text) const {
       if (f.size() > 0) t.pos1 = f[0];
       if (f.size() > 1) t.pos2 = f[1];
       if (f.size() > 2) t.pos3 = f[2];
-      if (f.size() > 6 && f[6] != "*") t.base = f[6];
-      else t.base = t.surface;
+      if (f.size() > 6 && f[6] != "*")
+        t.base = f[6];
+      else
+        t.base = t.surface;
       if (f.size() > 7 && f[7] != "*") t.reading = f[7];
       tokens.push_back(std::move(t));
     }

@@ -15,8 +15,8 @@ bool is_combining_sound_mark(char32_t c) {
 }
 
 bool is_long_vowel_lookalike(char32_t c) {
-  return c == '-' || c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013 || c == 0x2014 ||
-         c == 0x2015 || c == 0x2212 || c == 0x30FC || c == 0xFF70 || c == 0x2500 || c == 0x2501;
+  return c == '-' || c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013 || c == 0x2014 || c == 0x2015 ||
+         c == 0x2212 || c == 0x30FC || c == 0xFF70 || c == 0x2500 || c == 0x2501;
 }
 
 bool is_tilde(char32_t c) { return c == '~' || c == 0x301C || c == 0xFF5E || c == 0x223C || c == 0x3030; }
@@ -97,7 +97,8 @@ NormalizedText Normalizer::normalize(std::string_view text) const {
       emit(0x301C, seg_begin, seg_end);
       continue;
     }
-    if (is_long_vowel_lookalike(cp) && (utf8::is_katakana(last) || utf8::is_hiragana(last)) && seg_end - seg_begin <= 3) {
+    if (is_long_vowel_lookalike(cp) && (utf8::is_katakana(last) || utf8::is_hiragana(last)) &&
+        seg_end - seg_begin <= 3) {
       emit(0x30FC, seg_begin, seg_end);
       continue;
     }
@@ -118,7 +119,8 @@ NormalizedText Normalizer::normalize(std::string_view text) const {
       continue;
     }
     UErrorCode status = U_ZERO_ERROR;
-    icu::UnicodeString src = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data() + seg_begin, static_cast<int32_t>(seg_end - seg_begin)));
+    icu::UnicodeString src = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data() + seg_begin, static_cast<int32_t>(seg_end - seg_begin)));
     icu::UnicodeString dst = nfkc->normalize(src, status);
     if (U_FAILURE(status)) dst = src;
     for (int32_t k = 0; k < dst.length();) {

@@ -26,11 +26,10 @@ constexpr std::array<KindInfo, 11> kKinds{{
     {SectionKind::vision, "vision", "部のビジョン", "ビジョン"},
 }};
 
-constexpr std::array<SectionKind, 11> kOrder{
-    SectionKind::mission, SectionKind::vision,  SectionKind::title,
-    SectionKind::reason,  SectionKind::focus,   SectionKind::purpose,
-    SectionKind::goal_2030, SectionKind::goal_fy, SectionKind::status,
-    SectionKind::issues,  SectionKind::activities};
+constexpr std::array<SectionKind, 11> kOrder{SectionKind::mission,   SectionKind::vision,    SectionKind::title,
+                                             SectionKind::reason,    SectionKind::focus,     SectionKind::purpose,
+                                             SectionKind::goal_2030, SectionKind::goal_fy,   SectionKind::status,
+                                             SectionKind::issues,    SectionKind::activities};
 
 std::string_view strip_brackets(std::string_view s) {
   constexpr std::string_view open = "【", close = "】";
@@ -51,15 +50,11 @@ std::optional<SectionKind> parse_kind(std::string_view text) {
   for (const auto& k : kKinds)
     if (text == k.name || text == k.label || text == k.short_label) return k.kind;
   // Labels typed with ASCII parentheses: 目標(2030年のあるべき姿).
-  if (text.starts_with("目標") && text.find("2030") != std::string_view::npos)
-    return SectionKind::goal_2030;
-  if (text.starts_with("目標") && text.find("年度末") != std::string_view::npos)
-    return SectionKind::goal_fy;
+  if (text.starts_with("目標") && text.find("2030") != std::string_view::npos) return SectionKind::goal_2030;
+  if (text.starts_with("目標") && text.find("年度末") != std::string_view::npos) return SectionKind::goal_fy;
   return std::nullopt;
 }
 
-bool is_department_kind(SectionKind kind) {
-  return kind == SectionKind::mission || kind == SectionKind::vision;
-}
+bool is_department_kind(SectionKind kind) { return kind == SectionKind::mission || kind == SectionKind::vision; }
 
 }  // namespace koe

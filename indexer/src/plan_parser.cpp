@@ -20,8 +20,7 @@ constexpr std::string_view kIdeographicSpace = "\u3000";
 
 std::string_view trim(std::string_view s) {
   for (;;) {
-    if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                       s.front() == '\n')) {
+    if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
       s.remove_prefix(1);
     } else if (s.starts_with(kIdeographicSpace)) {
       s.remove_prefix(kIdeographicSpace.size());
@@ -30,8 +29,7 @@ std::string_view trim(std::string_view s) {
     }
   }
   for (;;) {
-    if (!s.empty() &&
-        (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
       s.remove_suffix(1);
     } else if (s.ends_with(kIdeographicSpace)) {
       s.remove_suffix(kIdeographicSpace.size());
@@ -77,9 +75,7 @@ struct Line {
     }
     return std::nullopt;
   }
-  bool has(std::string_view label) const {
-    return std::find(cells.begin(), cells.end(), label) != cells.end();
-  }
+  bool has(std::string_view label) const { return std::find(cells.begin(), cells.end(), label) != cells.end(); }
 };
 
 std::string excerpt(std::string_view s) {
@@ -91,8 +87,8 @@ std::string excerpt(std::string_view s) {
 // ---- HTML fragments -------------------------------------------------------------------
 
 void decode_entity(std::string_view s, std::size_t& i, std::string& out) {
-  static const std::map<std::string_view, char32_t> named{
-      {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", ' '}};
+  static const std::map<std::string_view, char32_t> named{{"amp", '&'},  {"lt", '<'},    {"gt", '>'},
+                                                          {"quot", '"'}, {"apos", '\''}, {"nbsp", ' '}};
   const auto semi = s.find(';', i);
   if (semi == std::string_view::npos || semi - i > 10) {
     out += '&';
@@ -156,16 +152,14 @@ std::string strip_html(std::string_view s) {
 }
 
 bool is_item_marker(char32_t c) {
-  return c == U'・' || c == U'･' || (c >= 0x2460 && c <= 0x2473) || c == U'●' || c == U'○' ||
-         c == U'■' || c == U'□' || c == U'◆' || c == U'◇' || c == U'▪';
+  return c == U'・' || c == U'･' || (c >= 0x2460 && c <= 0x2473) || c == U'●' || c == U'○' || c == U'■' || c == U'□' ||
+         c == U'◆' || c == U'◇' || c == U'▪';
 }
 bool is_open_bracket(char32_t c) {
-  return c == U'（' || c == U'(' || c == U'「' || c == U'『' || c == U'【' || c == U'〔' ||
-         c == U'［' || c == U'[';
+  return c == U'（' || c == U'(' || c == U'「' || c == U'『' || c == U'【' || c == U'〔' || c == U'［' || c == U'[';
 }
 bool is_close_bracket(char32_t c) {
-  return c == U'）' || c == U')' || c == U'」' || c == U'』' || c == U'】' || c == U'〕' ||
-         c == U'］' || c == U']';
+  return c == U'）' || c == U')' || c == U'」' || c == U'』' || c == U'】' || c == U'〕' || c == U'］' || c == U']';
 }
 bool is_ascii_alnum(char32_t c) { return c < 0x80 && std::isalnum(static_cast<int>(c)); }
 bool is_space(char32_t c) { return c == ' ' || c == 0x3000 || c == '\t' || c == '\n' || c == '\r'; }
@@ -242,8 +236,7 @@ bool has_marker_after_space(std::string_view s) {
 
 CellText clean_cell(std::string_view raw) {
   raw = trim(raw);
-  const bool is_list = raw.find("<ul") != std::string_view::npos ||
-                       raw.find("<li") != std::string_view::npos ||
+  const bool is_list = raw.find("<ul") != std::string_view::npos || raw.find("<li") != std::string_view::npos ||
                        raw.find("<UL") != std::string_view::npos;
   const std::string stripped = strip_html(raw);
 
@@ -305,8 +298,10 @@ DocumentIdentity identify_document(const std::filesystem::path& path) {
   auto slug = [](std::string s) {
     std::string out;
     for (unsigned char c : s) {
-      if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
-      else if (c == '-' || c == '_' || c == '.') out += '-';
+      if (std::isalnum(c))
+        out += static_cast<char>(std::tolower(c));
+      else if (c == '-' || c == '_' || c == '.')
+        out += '-';
     }
     return out;
   };
@@ -372,7 +367,8 @@ class Parser {
       std::size_t start = 0;
       for (;;) {
         auto tab = text.find('\t', start);
-        line.cells.push_back(trim(text.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start)));
+        line.cells.push_back(
+            trim(text.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start)));
         if (tab == std::string_view::npos) break;
         start = tab + 1;
       }
@@ -382,9 +378,7 @@ class Parser {
     }
   }
 
-  [[noreturn]] void fail(int line, const std::string& message) const {
-    throw ParseError(source_, line, message);
-  }
+  [[noreturn]] void fail(int line, const std::string& message) const { throw ParseError(source_, line, message); }
   void warn(int line, std::string message) { warnings_.push_back({source_, line, std::move(message)}); }
 
   /// Index of the first non-blank line at or after `from`, or lines_.size().
@@ -419,9 +413,9 @@ class Parser {
 
   Section department_section(SectionKind kind, std::size_t label_at) {
     std::size_t v = next_nonblank(label_at + 1);
-    if (v >= lines_.size() || lines_[v].first() == "部のビジョン" ||
-        lines_[v].first() == "重要度が高い事務事業")
-      fail(lines_[label_at].no, std::string(kind_label(kind)) + " has no text: expected a line of text after the label");
+    if (v >= lines_.size() || lines_[v].first() == "部のビジョン" || lines_[v].first() == "重要度が高い事務事業")
+      fail(lines_[label_at].no,
+           std::string(kind_label(kind)) + " has no text: expected a line of text after the label");
     auto cell = clean_cell(lines_[v].first());
     return Section{kind, std::string(kind_label(kind)), cell.text, cell.items, lines_[v].no};
   }
@@ -449,16 +443,15 @@ class Parser {
 
   std::vector<TableRow> parse_table() {
     const std::size_t title = find_label("重要度が高い事務事業", cursor_);
-    if (title >= lines_.size())
-      fail(line_no(cursor_), "expected the 重要度が高い事務事業 table after 部のビジョン");
+    if (title >= lines_.size()) fail(line_no(cursor_), "expected the 重要度が高い事務事業 table after 部のビジョン");
     const std::size_t header = next_nonblank(title + 1);
     if (header >= lines_.size() || !lines_[header].has("番号") || !lines_[header].has("事業名"))
-      fail(line_no(header), "expected the table header (番号, 施策番号, 細施策番号, 事業名, 重要度が高いとする理由, 事業実施課)");
+      fail(line_no(header),
+           "expected the table header (番号, 施策番号, 細施策番号, 事業名, 重要度が高いとする理由, 事業実施課)");
     std::map<std::string_view, std::size_t> col;
     for (std::size_t c = 0; c < lines_[header].cells.size(); ++c) col[lines_[header].cells[c]] = c;
     for (auto need : {"番号", "施策番号", "細施策番号", "事業名", "重要度が高いとする理由", "事業実施課"})
-      if (!col.count(need))
-        fail(lines_[header].no, std::string("the table header has no ") + need + " column");
+      if (!col.count(need)) fail(lines_[header].no, std::string("the table header has no ") + need + " column");
 
     std::vector<TableRow> rows;
     std::size_t i = header + 1;
@@ -547,7 +540,8 @@ class Parser {
 
     p.sections.push_back({SectionKind::title, std::string(kind_label(SectionKind::title)), p.name, {}, head.no});
     if (!p.reason.empty())
-      p.sections.push_back({SectionKind::reason, std::string(kind_label(SectionKind::reason)), p.reason, {}, row->line});
+      p.sections.push_back(
+          {SectionKind::reason, std::string(kind_label(SectionKind::reason)), p.reason, {}, row->line});
     else
       warn(row->line, "project " + p.name + " has no 重要度が高いとする理由");
 
@@ -558,8 +552,11 @@ class Parser {
       if (auto focus = l.value_after("目標設定にあたって重視した点")) {
         auto cell = clean_cell(*focus);
         p.focus = cell.text;
-        if (cell.text.empty()) warn(l.no, "目標設定にあたって重視した点 has no text");
-        else found[SectionKind::focus] = {SectionKind::focus, std::string(kind_label(SectionKind::focus)), cell.text, cell.items, l.no};
+        if (cell.text.empty())
+          warn(l.no, "目標設定にあたって重視した点 has no text");
+        else
+          found[SectionKind::focus] = {SectionKind::focus, std::string(kind_label(SectionKind::focus)), cell.text,
+                                       cell.items, l.no};
         continue;
       }
       if (is_label_row(l)) {
@@ -593,7 +590,8 @@ class Parser {
     std::string names;
     for (auto& [c, k] : cols) names += "【" + std::string(kind_label(k)) + "】";
     const std::size_t v = i + 1;
-    if (v >= end || lines_[v].blank() || is_label_row(lines_[v]) || lines_[v].value_after("目標設定にあたって重視した点"))
+    if (v >= end || lines_[v].blank() || is_label_row(lines_[v]) ||
+        lines_[v].value_after("目標設定にあたって重視した点"))
       fail(labels.no, "the label row " + names + " has no value row: expected their text on line " +
                           std::to_string(labels.no + 1));
     const Line& values = lines_[v];
@@ -622,12 +620,14 @@ class Parser {
       const SectionKind kind = cols[k].second;
       labelled_.insert({block, kind});
       if (!assigned[k]) {
-        warn(values.no, "【" + std::string(kind_label(kind)) + "】 of project " + std::to_string(p.number) + " has no text");
+        warn(values.no,
+             "【" + std::string(kind_label(kind)) + "】 of project " + std::to_string(p.number) + " has no text");
         continue;
       }
       auto cell = clean_cell(values.cells[*assigned[k]]);
       if (cell.text.empty()) {
-        warn(values.no, "【" + std::string(kind_label(kind)) + "】 of project " + std::to_string(p.number) + " has no text");
+        warn(values.no,
+             "【" + std::string(kind_label(kind)) + "】 of project " + std::to_string(p.number) + " has no text");
         continue;
       }
       found[kind] = Section{kind, std::string(kind_label(kind)), cell.text, cell.items, values.no};

@@ -8,17 +8,28 @@ namespace schema {
 
 double kind_weight(SectionKind kind) {
   switch (kind) {
-    case SectionKind::title: return 1.3;
-    case SectionKind::activities: return 1.2;
-    case SectionKind::issues: return 1.1;
-    case SectionKind::status: return 1.0;
-    case SectionKind::purpose: return 1.0;
-    case SectionKind::goal_2030: return 0.9;
-    case SectionKind::goal_fy: return 1.0;
-    case SectionKind::reason: return 0.9;
-    case SectionKind::focus: return 0.4;
-    case SectionKind::mission: return 0.5;
-    case SectionKind::vision: return 0.5;
+    case SectionKind::title:
+      return 1.3;
+    case SectionKind::activities:
+      return 1.2;
+    case SectionKind::issues:
+      return 1.1;
+    case SectionKind::status:
+      return 1.0;
+    case SectionKind::purpose:
+      return 1.0;
+    case SectionKind::goal_2030:
+      return 0.9;
+    case SectionKind::goal_fy:
+      return 1.0;
+    case SectionKind::reason:
+      return 0.9;
+    case SectionKind::focus:
+      return 0.4;
+    case SectionKind::mission:
+      return 0.5;
+    case SectionKind::vision:
+      return 0.5;
   }
   return 1.0;
 }

@@ -31,8 +31,8 @@ std::optional<std::size_t> find_invalid(std::string_view s) {
       cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms, surrogates and values past U+10FFFF are invalid too.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
       return i;
     i += len;
   }
@@ -90,8 +90,8 @@ std::string_view prefix(std::string_view s, std::size_t max_chars) {
 bool is_hiragana(char32_t c) { return c >= 0x3041 && c <= 0x309F; }
 bool is_katakana(char32_t c) { return (c >= 0x30A1 && c <= 0x30FF) || c == 0x30FC; }
 bool is_kanji(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || c == 0x3005 ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || c == 0x3005 || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x20000 && c <= 0x2FFFF);
 }
 
 bool is_kana_only(std::string_view s) {

@@ -43,8 +43,9 @@ std::vector<ProjectSummary> list_projects(const Xapian::Database& db) {
   const std::string titles = schema::term(schema::kKind, kind_name(SectionKind::title));
   for (auto p = db.postlist_begin(titles); p != db.postlist_end(titles); ++p)
     out.push_back(project_of(stored_record(db.get_document(*p))));
-  std::stable_sort(out.begin(), out.end(),
-                   [](const auto& a, const auto& b) { return std::tie(a.doc_id, a.number) < std::tie(b.doc_id, b.number); });
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.doc_id, a.number) < std::tie(b.doc_id, b.number);
+  });
   return out;
 }
 

@@ -22,7 +22,8 @@ std::string from_cp932(std::string_view bytes) {
   std::u16string u16(bytes.size() + 1, u'\0');
   UChar* target = reinterpret_cast<UChar*>(u16.data());
   const char* source = bytes.data();
-  ucnv_toUnicode(conv.get(), &target, target + u16.size(), &source, bytes.data() + bytes.size(), nullptr, true, &status);
+  ucnv_toUnicode(conv.get(), &target, target + u16.size(), &source, bytes.data() + bytes.size(), nullptr, true,
+                 &status);
   if (U_FAILURE(status))
     throw Error("the file is neither UTF-8 nor Shift_JIS (CP932): undecodable byte near offset " +
                 std::to_string(source - bytes.data()));

@@ -12,12 +12,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size() + 16);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -29,15 +40,19 @@ std::string make_snippet(const Analyzer& analyzer, std::string_view text, const 
   std::vector<std::pair<std::size_t, std::size_t>> marks;
   for (const auto& t : a.terms) {
     bool hit = false;
-    if (t.kind == TermKind::word || t.kind == TermKind::compound) hit = terms.words.count(t.text) > 0;
-    else if (t.kind == TermKind::reading) hit = terms.readings.count(t.text) > 0;
+    if (t.kind == TermKind::word || t.kind == TermKind::compound)
+      hit = terms.words.count(t.text) > 0;
+    else if (t.kind == TermKind::reading)
+      hit = terms.readings.count(t.text) > 0;
     if (hit && t.end > t.begin) marks.emplace_back(t.begin, t.end);
   }
   std::sort(marks.begin(), marks.end());
   std::vector<std::pair<std::size_t, std::size_t>> merged;
   for (auto m : marks) {
-    if (!merged.empty() && m.first <= merged.back().second) merged.back().second = std::max(merged.back().second, m.second);
-    else merged.push_back(m);
+    if (!merged.empty() && m.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, m.second);
+    else
+      merged.push_back(m);
   }
 
   // Character starts, so the window never cuts inside a character.
@@ -55,7 +70,8 @@ std::string make_snippet(const Analyzer& analyzer, std::string_view text, const 
     std::size_t best_start = 0, best_count = 0;
     for (std::size_t k = 0; k < merged.size(); ++k) {
       const std::size_t begin_byte = merged[k].first;
-      const std::size_t begin_char = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), begin_byte) - starts.begin());
+      const std::size_t begin_char =
+          static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), begin_byte) - starts.begin());
       const std::size_t start_char = begin_char > 10 ? begin_char - 10 : 0;
       const std::size_t end_byte = starts[std::min(nchars, start_char + options.max_chars)];
       std::size_t count = 0;
@@ -70,8 +86,10 @@ std::string make_snippet(const Analyzer& analyzer, std::string_view text, const 
     std::string s = html_escape(text.substr(b, e - b));
     std::string out;
     for (char c : s) {
-      if (c == '\n') out += " / ";
-      else out += c;
+      if (c == '\n')
+        out += " / ";
+      else
+        out += c;
     }
     return out;
   };

@@ -11,7 +11,7 @@ namespace koe::search {
 namespace {
 
 constexpr char32_t kLongVowel = U'\u30FC';  // ー, which hiragana words use too (ごーる)
-constexpr std::size_t kKanaBytes = 3;         // every hiragana, katakana and ー in UTF-8
+constexpr std::size_t kKanaBytes = 3;       // every hiragana, katakana and ー in UTF-8
 
 /// Morae of a katakana reading: キュウ is two (キュ + ウ), as short as カイ, however many
 /// characters it takes.
@@ -31,8 +31,9 @@ struct Span {
 /// Particles and the copula: what stands between words in kana-only writing (こうえんの
 /// といれが, ごみぶくろを しゅうせきじょまで), so a word's reading starts after one and ends
 /// before one.
-constexpr std::string_view kParticles[] = {"の", "を", "が", "は", "に", "で", "と", "も", "へ", "や", "か", "ね", "よ",
-                                           "まで", "から", "より", "など", "だけ", "ほど", "しか", "って", "です", "だ"};
+constexpr std::string_view kParticles[] = {"の",   "を",   "が",   "は",   "に",   "で",   "と",   "も",
+                                           "へ",   "や",   "か",   "ね",   "よ",   "まで", "から", "より",
+                                           "など", "だけ", "ほど", "しか", "って", "です", "だ"};
 
 bool particle_before(std::string_view s, std::size_t at) {
   // で before しょう, した, す is the copula (でしょうか, でした, です), not a particle.
@@ -91,7 +92,8 @@ std::vector<Span> best_cover(std::string_view kata, const std::function<bool(std
       out.push_back({p, take_len[p]});
       p += take_len[p];
       just_ended = true;
-      must_take = !end_ok[p] && morae(kata.substr(out.back().first * kKanaBytes, out.back().count * kKanaBytes)) < free_end_morae;
+      must_take = !end_ok[p] &&
+                  morae(kata.substr(out.back().first * kKanaBytes, out.back().count * kKanaBytes)) < free_end_morae;
     } else {
       ++p;
       just_ended = must_take = false;
@@ -131,7 +133,8 @@ std::vector<KanaReading> cover_kana_runs(const NormalizedText& text, const std::
     for (const Span& sp : best_cover(kata, known, options.min_morae, options.max_chars, start_ok, end_ok, 4)) {
       KanaReading kr;
       kr.reading = kata.substr(sp.first * kKanaBytes, sp.count * kKanaBytes);
-      std::tie(kr.begin, kr.end) = text.to_original(begin + sp.first * kKanaBytes, begin + (sp.first + sp.count) * kKanaBytes);
+      std::tie(kr.begin, kr.end) =
+          text.to_original(begin + sp.first * kKanaBytes, begin + (sp.first + sp.count) * kKanaBytes);
       out.push_back(std::move(kr));
     }
   };
@@ -186,7 +189,8 @@ void add_kana_readings(const Analyzer& analyzer, const Xapian::Database& db, con
     std::set<std::string_view> distinct;
     for (const Span& sp : pieces) {
       spelled += sp.count;
-      longest = std::max(longest, morae(std::string_view(reading).substr(sp.first * kKanaBytes, sp.count * kKanaBytes)));
+      longest =
+          std::max(longest, morae(std::string_view(reading).substr(sp.first * kKanaBytes, sp.count * kKanaBytes)));
       distinct.insert(std::string_view(reading).substr(sp.first * kKanaBytes, sp.count * kKanaBytes));
     }
     if (distinct.size() >= 2 && longest >= options.min_morae && spelled * kKanaBytes == reading.size()) {

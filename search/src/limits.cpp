@@ -7,10 +7,9 @@ namespace koe::search {
 namespace {
 
 Status out_of_range(std::string_view name, std::string_view got, CountRange range) {
-  return Status::invalid(std::string(name) + "_out_of_range", std::string(name) + " must be a whole number from " +
-                                                                   std::to_string(range.min) + " to " +
-                                                                   std::to_string(range.max) + ", got «" +
-                                                                   std::string(got) + "»");
+  return Status::invalid(std::string(name) + "_out_of_range",
+                         std::string(name) + " must be a whole number from " + std::to_string(range.min) + " to " +
+                             std::to_string(range.max) + ", got «" + std::string(got) + "»");
 }
 
 }  // namespace

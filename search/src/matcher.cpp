@@ -140,10 +140,14 @@ void decide_confidence(const MatchOptions& options, double scale, double runner_
   for (std::size_t k = 0; k < ranked.size(); ++k) {
     auto& pm = ranked[k];
     const bool plausible = pm.strength >= options.min_strength && pm.evidence >= options.min_evidence;
-    if (resp.out_of_scope || !plausible) pm.confidence = "low";
-    else if (k == 0 && pm.strength >= options.high_strength && lead >= options.clear_lead) pm.confidence = "high";
-    else if (pm.strength >= options.medium_strength && (k > 0 || lead >= options.some_lead)) pm.confidence = "medium";
-    else pm.confidence = "low";
+    if (resp.out_of_scope || !plausible)
+      pm.confidence = "low";
+    else if (k == 0 && pm.strength >= options.high_strength && lead >= options.clear_lead)
+      pm.confidence = "high";
+    else if (pm.strength >= options.medium_strength && (k > 0 || lead >= options.some_lead))
+      pm.confidence = "medium";
+    else
+      pm.confidence = "low";
   }
 }
 

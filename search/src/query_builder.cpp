@@ -33,13 +33,21 @@ std::vector<Group> groups_of(const Analysis& a) {
     if (inserted) order.push_back(t.group);
     Group& g = it->second;
     switch (t.kind) {
-      case TermKind::compound: g.head = &t; break;
-      case TermKind::word:
-        if (t.part) g.parts.push_back(&t);
-        else g.head = &t;
+      case TermKind::compound:
+        g.head = &t;
         break;
-      case TermKind::reading: g.readings.push_back(&t); break;
-      case TermKind::bigram: g.bigrams.push_back(&t); break;
+      case TermKind::word:
+        if (t.part)
+          g.parts.push_back(&t);
+        else
+          g.head = &t;
+        break;
+      case TermKind::reading:
+        g.readings.push_back(&t);
+        break;
+      case TermKind::bigram:
+        g.bigrams.push_back(&t);
+        break;
     }
   }
   std::vector<Group> out;
@@ -59,7 +67,8 @@ enum class WordOrder { checked, compound_only };
 
 /// Queries for every entry of synonym group `gi` except the one spelled `except`. An entry of
 /// several words is matched as a phrase (ふれあう トーク is no compound) and as one term.
-std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, const std::string& except, QueryTerms& terms) {
+std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, const std::string& except,
+                                      QueryTerms& terms) {
   std::vector<Query> out;
   for (const auto& seq : analyzer.lexicon().synonym_groups[gi]) {
     const std::string whole = joined(seq);
@@ -88,13 +97,15 @@ std::vector<Query> synonyms(const Analyzer& analyzer, const std::string& key, Qu
 }
 
 /// Synonym groups whose several-word entries appear in `normalized` (市長と語る会).
-std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer& analyzer, const std::string& normalized) {
+std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer& analyzer,
+                                                                 const std::string& normalized) {
   return analyzer.lexicon().synonym_phrases_in(normalized);
 }
 
 /// The query for one group: the compound term or the phrase of its parts, their synonyms,
 /// and for kana-only input its reading (so ひしょ finds 秘書).
-Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, WordOrder order, Xapian::termcount wqf = 1) {
+Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, WordOrder order,
+                  Xapian::termcount wqf = 1) {
   std::vector<Query> alts;
   alts.emplace_back(g.head->text, wqf);
   terms.words.insert(g.head->text);
@@ -110,7 +121,8 @@ Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, W
     // The parts apart in one section still count (データ利活用 ~ データの活用), below the
     // exact compound, which also matches and so adds its weight. (A phrase of the parts adds
     // little over the compound term and costs position reads on every candidate.)
-    if (content.size() >= 2) alts.emplace_back(Query::OP_AND, content.begin(), content.end());
+    if (content.size() >= 2)
+      alts.emplace_back(Query::OP_AND, content.begin(), content.end());
     else if (order == WordOrder::checked)
       alts.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
   }
@@ -238,26 +250,26 @@ Result<Query> filter_query(const Filters& f) {
   Status s;
   if (!(s = add(f.divisions, plain(schema::kDivision))).ok()) return s;
   if (!(s = add(f.kinds, [](const std::string& v, std::string& term) {
-         auto kind = parse_kind(v);
-         if (!kind) {
-           std::string names;
-           for (auto k : all_section_kinds()) names += (names.empty() ? "" : ", ") + std::string(kind_name(k));
-           return Status::invalid("bad_request", "unknown section kind «" + v + "»: use one of " + names +
-                                      " or their Japanese labels (課題, 事業内容, …)");
-         }
-         term = schema::term(schema::kKind, kind_name(*kind));
-         return Status{};
-       })).ok())
+          auto kind = parse_kind(v);
+          if (!kind) {
+            std::string names;
+            for (auto k : all_section_kinds()) names += (names.empty() ? "" : ", ") + std::string(kind_name(k));
+            return Status::invalid("bad_request", "unknown section kind «" + v + "»: use one of " + names +
+                                                      " or their Japanese labels (課題, 事業内容, …)");
+          }
+          term = schema::term(schema::kKind, kind_name(*kind));
+          return Status{};
+        })).ok())
     return s;
   if (!(s = add(f.projects, plain(schema::kProject))).ok()) return s;
   if (!(s = add(f.policies, [](const std::string& v, std::string& term) {
-         const bool sub = v.find('.') != std::string::npos;
-         for (char c : v)
-           if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.'))
-             return Status::invalid("bad_request", "施策 must be a number such as 5 or 5.2, not «" + v + "»");
-         term = schema::term(sub ? schema::kSubPolicy : schema::kPolicy, v);
-         return Status{};
-       })).ok())
+          const bool sub = v.find('.') != std::string::npos;
+          for (char c : v)
+            if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.'))
+              return Status::invalid("bad_request", "施策 must be a number such as 5 or 5.2, not «" + v + "»");
+          term = schema::term(sub ? schema::kSubPolicy : schema::kPolicy, v);
+          return Status{};
+        })).ok())
     return s;
   if (!(s = add(f.departments, plain(schema::kDepartment))).ok()) return s;
   if (!(s = add(f.years, plain(schema::kFiscalYear))).ok()) return s;
@@ -272,13 +284,20 @@ namespace {
 bool take_filter(const Analyzer& analyzer, const QueryPiece& piece, Filters& filters) {
   std::string key, value;
   if (piece.phrase || !split_filter(piece.text, key, value)) return false;
-  if (key == "課" || key == "division") filters.divisions.push_back(value);
-  else if (key == "項目" || key == "kind" || key == "section") filters.kinds.push_back(analyzer.normalizer().normalize(value).text);
-  else if (key == "事業" || key == "project") filters.projects.push_back(value);
-  else if (key == "施策" || key == "policy") filters.policies.push_back(value);
-  else if (key == "部" || key == "department") filters.departments.push_back(value);
-  else if (key == "年度" || key == "year") filters.years.push_back(value);
-  else return false;
+  if (key == "課" || key == "division")
+    filters.divisions.push_back(value);
+  else if (key == "項目" || key == "kind" || key == "section")
+    filters.kinds.push_back(analyzer.normalizer().normalize(value).text);
+  else if (key == "事業" || key == "project")
+    filters.projects.push_back(value);
+  else if (key == "施策" || key == "policy")
+    filters.policies.push_back(value);
+  else if (key == "部" || key == "department")
+    filters.departments.push_back(value);
+  else if (key == "年度" || key == "year")
+    filters.years.push_back(value);
+  else
+    return false;
   return true;
 }
 
@@ -311,10 +330,12 @@ std::vector<Query> word_units(const Analyzer& analyzer, const QueryPiece& piece,
                               const std::vector<Group>& groups, QueryTerms& terms, Fallbacks& fallbacks) {
   std::vector<Query> units;
   for (const auto& g : groups) {
-    if (is_affix_only(g)) fallbacks.affix_only.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+    if (is_affix_only(g))
+      fallbacks.affix_only.push_back(group_query(analyzer, g, terms, WordOrder::checked));
     else if (g.head->stop && !piece.exclude)  // -市民 still excludes: the user named the word
       fallbacks.stop_only.push_back(group_query(analyzer, g, terms, WordOrder::checked));
-    else units.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+    else
+      units.push_back(group_query(analyzer, g, terms, WordOrder::checked));
   }
   for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
     auto alts = group_alternatives(analyzer, gi, "", terms);
@@ -366,8 +387,8 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
     if (take_filter(analyzer, piece, sq.filters)) continue;
     const Analysis a = analyzer.analyze(piece.text);
     const auto groups = groups_of(a);
-    const auto units = piece.phrase ? phrase_units(a, groups, sq.terms)
-                                    : word_units(analyzer, piece, a, groups, sq.terms, fallbacks);
+    const auto units =
+        piece.phrase ? phrase_units(a, groups, sq.terms) : word_units(analyzer, piece, a, groups, sq.terms, fallbacks);
     if (!units.empty()) add_piece(sq, piece, units, groups);
   }
   if (sq.required.empty()) {
@@ -379,7 +400,8 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
     }
   }
   if (sq.required.empty() && sq.filters.empty())
-    return Status::invalid("bad_request", "the query has nothing searchable in it: type a word (記号や助詞だけでは検索できません)");
+    return Status::invalid("bad_request",
+                           "the query has nothing searchable in it: type a word (記号や助詞だけでは検索できません)");
   if (auto f = filter_query(sq.filters); !f.ok()) return f.status();
   return sq;
 }
@@ -393,7 +415,8 @@ Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string
 }
 
 Status nothing_to_match() {
-  return Status::invalid("bad_request", "the text has nothing to match: no content words after removing particles and stop words");
+  return Status::invalid("bad_request",
+                         "the text has nothing to match: no content words after removing particles and stop words");
 }
 
 VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
@@ -406,7 +429,9 @@ VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
     if (!slot.first) slot.first = &g;
     ++slot.second;
   }
-  auto noun = [](const Term& t) { return t.kind == TermKind::compound || t.part_of_speech.starts_with("名詞") || t.part_of_speech.starts_with("未知"); };
+  auto noun = [](const Term& t) {
+    return t.kind == TermKind::compound || t.part_of_speech.starts_with("名詞") || t.part_of_speech.starts_with("未知");
+  };
   auto evidence = [&](const std::string& term) {
     if (utf8::length(term) >= 2 && !analyzer.lexicon().stopwords.count(term)) vq.evidence_terms.insert(term);
   };

@@ -93,7 +93,8 @@ ReferralTable ReferralTable::load(const Analyzer& analyzer, const std::filesyste
       }
       if (seq.empty()) fail("«" + word + "» has no word koe can match (particles and symbols only)");
       table.by_term_[joined(seq)].push_back({body, weight});
-      if (reading_complete && utf8::length(reading) >= kMinReadingChars) table.by_reading_[reading].push_back({body, weight});
+      if (reading_complete && utf8::length(reading) >= kMinReadingChars)
+        table.by_reading_[reading].push_back({body, weight});
     }
   }
   return table;
@@ -102,8 +103,8 @@ ReferralTable ReferralTable::load(const Analyzer& analyzer, const std::filesyste
 std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
   struct Hit {
     double weight = 0;
-    std::string key;    // the table's term, or R + its reading, the voice matched
-    std::string shown;  // the voice's words that matched it
+    std::string key;     // the table's term, or R + its reading, the voice matched
+    std::string shown;   // the voice's words that matched it
     std::size_t at = 0;  // where in the text, to list the words in the voice's order
   };
   // A compound and its parts share a group: 国道16号 and 国道 are one piece of evidence.
@@ -158,10 +159,12 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
   constexpr std::size_t kMaxJoined = 4;
   for (std::size_t i = 0; i < units.size(); ++i) {
     std::string key = units[i].head->text;
-    for (std::size_t j = i + 1; j < units.size() && j < i + kMaxJoined && units[j].head->position == units[j - 1].end; ++j) {
+    for (std::size_t j = i + 1; j < units.size() && j < i + kMaxJoined && units[j].head->position == units[j - 1].end;
+         ++j) {
       key += units[j].head->text;
       if (auto it = lookup(key); it != by_term_.end())
-        for (std::size_t g = i; g <= j; ++g) offer(it->second, units[g].head->group, key, key, units[i].head->begin, true);
+        for (std::size_t g = i; g <= j; ++g)
+          offer(it->second, units[g].head->group, key, key, units[i].head->begin, true);
     }
   }
   // Words spelled in hiragana that MeCab cannot split (ねんきんの てつづき): their readings
@@ -180,7 +183,8 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
   std::size_t chosen = bodies_.size();
   for (std::size_t b = 0; b < bodies_.size(); ++b) {
     for (const auto& [word, hit] : words[b]) evidence[b] += hit->weight;
-    if (evidence[b] >= options_.min_evidence && (chosen == bodies_.size() || evidence[b] > evidence[chosen])) chosen = b;
+    if (evidence[b] >= options_.min_evidence && (chosen == bodies_.size() || evidence[b] > evidence[chosen]))
+      chosen = b;
   }
   if (chosen == bodies_.size()) return std::nullopt;
   std::vector<const Hit*> hits;

@@ -47,7 +47,8 @@ VoiceBatch read_voices(std::string_view bytes, BatchFormat format, TextEncoding 
           batch.errors.push_back("line " + std::to_string(no) + ": the id must be a string or a number");
           continue;
         }
-        std::string id = j.contains("id") ? (j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) : std::to_string(no);
+        std::string id =
+            j.contains("id") ? (j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) : std::to_string(no);
         batch.voices.push_back({id, j["text"].get<std::string>(), no});
       } catch (const nlohmann::json::exception& e) {
         batch.errors.push_back("line " + std::to_string(no) + ": not JSON (" + std::string(e.what()) + ")");
@@ -81,7 +82,8 @@ VoiceBatch read_voices(std::string_view bytes, BatchFormat format, TextEncoding 
                              " fields, the text column is missing");
       continue;
     }
-    const std::string id = id_col >= 0 && static_cast<int>(rec.fields.size()) > id_col ? rec.fields[id_col] : std::to_string(rec.line);
+    const std::string id =
+        id_col >= 0 && static_cast<int>(rec.fields.size()) > id_col ? rec.fields[id_col] : std::to_string(rec.line);
     batch.voices.push_back({id, rec.fields[text_col], rec.line});
   }
   return batch;

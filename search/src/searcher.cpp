@@ -68,7 +68,9 @@ class FacetSpy : public Xapian::MatchSpy {
     }
     const auto keep = std::min<std::size_t>(out.size(), kFacetValues);
     std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
-                      [](const FacetCount& a, const FacetCount& b) { return a.count != b.count ? a.count > b.count : a.value < b.value; });
+                      [](const FacetCount& a, const FacetCount& b) {
+                        return a.count != b.count ? a.count > b.count : a.value < b.value;
+                      });
     out.resize(keep);
     return out;
   }
@@ -132,7 +134,8 @@ Tiers tiers_of(const StaffQuery& sq, const Query& filter) {
 /// others to switch to (and their counts). Exact up to kFacetSample matching sections; past
 /// that, the counts among the first kFacetSample the matcher saw (facets_complete says which).
 Status count_facets(const Xapian::Database& db, const Filters& filters, const Tiers& tiers, SearchResponse& resp) {
-  const Xapian::doccount sample = std::min<Xapian::doccount>(std::max<Xapian::doccount>(db.get_doccount(), 1), kFacetSample);
+  const Xapian::doccount sample =
+      std::min<Xapian::doccount>(std::max<Xapian::doccount>(db.get_doccount(), 1), kFacetSample);
   auto loose_without = [&](auto member) -> Result<Query> {
     Filters f = filters;
     (f.*member).clear();
@@ -163,7 +166,8 @@ Status count_facets(const Xapian::Database& db, const Filters& filters, const Ti
   // (exact up to kFacetSample, the same on every page).
   resp.total = counted.get_matches_estimated();
   resp.project_facet = spy.top(FacetSpy::project);
-  resp.division_facet = filters.divisions.empty() ? spy.top(FacetSpy::division) : count(by_division.value(), FacetSpy::division);
+  resp.division_facet =
+      filters.divisions.empty() ? spy.top(FacetSpy::division) : count(by_division.value(), FacetSpy::division);
   resp.kind_facet = filters.kinds.empty() ? spy.top(FacetSpy::kind) : count(by_kind.value(), FacetSpy::kind);
   return {};
 }
@@ -181,7 +185,8 @@ void fetch_page(const Xapian::Database& db, const Tiers& tiers, std::size_t offs
   // The all-words total is exact up to kExactTotal matches and Xapian's estimate beyond:
   // counting every match of a common word in a large index costs more than the answer is
   // worth. The same bound on every page, so the total a user pages through never changes.
-  Xapian::MSet m1 = first.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(limit), kExactTotal);
+  Xapian::MSet m1 =
+      first.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(limit), kExactTotal);
   resp.total_all_words = std::min<std::size_t>(m1.get_matches_estimated(), resp.total);
   add_hits(m1, true);
   if (resp.hits.size() < limit) {

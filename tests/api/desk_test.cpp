@@ -1,9 +1,9 @@
 // The voice desk through the API: sign-in (tokens, the session cookie and its CSRF token,
 // failed logins), voices received, routed and masked, the workflow and its history, two
 // clerks at once, what a 課's user may see, import, export and statistics.
-#include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -34,7 +34,8 @@ struct Desk {
   httplib::Headers as(const koe::test::DeskUser& u) const { return {{"Authorization", "Bearer " + u.token}}; }
 
   json post_voice(const std::string& text, const koe::test::DeskUser* who = nullptr) {
-    auto r = server.client().Post("/api/v1/voices", as(who ? *who : clerk), json{{"text", text}}.dump(), "application/json");
+    auto r =
+        server.client().Post("/api/v1/voices", as(who ? *who : clerk), json{{"text", text}}.dump(), "application/json");
     REQUIRE(r);
     INFO(r->body);
     REQUIRE(r->status == 201);
@@ -79,12 +80,15 @@ TEST_CASE("The desk refuses a caller who has not signed in, with a JSON 401", "[
   CHECK(c.Get("/api/v1/projects")->status == 200);
 }
 
-TEST_CASE("A clerk signs in with a password: an HttpOnly SameSite cookie, and a CSRF token for unsafe requests", "[desk][auth]") {
+TEST_CASE("A clerk signs in with a password: an HttpOnly SameSite cookie, and a CSRF token for unsafe requests",
+          "[desk][auth]") {
   Desk d;
   auto c = d.server.client();
-  check_refused(c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", "wrong password here"}}.dump(), "application/json"),
-                401, "unauthorized");
-  const auto login = c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", d.clerk.password}}.dump(), "application/json");
+  check_refused(
+      c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", "wrong password here"}}.dump(), "application/json"),
+      401, "unauthorized");
+  const auto login =
+      c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", d.clerk.password}}.dump(), "application/json");
   const auto body = d.ok(login);
   const std::string cookie = login->get_header_value("Set-Cookie");
   CHECK_THAT(cookie, Catch::Contains("HttpOnly"));
@@ -99,8 +103,8 @@ TEST_CASE("A clerk signs in with a password: an HttpOnly SameSite cookie, and a 
   CHECK(me["csrf_token"] == csrf);
   const std::string voice = json{{"text", "ふるさと納税の返礼品を増やして"}}.dump();
   check_refused(c.Post("/api/v1/voices", {{"Cookie", session}}, voice, "application/json"), 403, "csrf_failed");
-  check_refused(c.Post("/api/v1/voices", {{"Cookie", session}, {"X-CSRF-Token", "guess"}}, voice, "application/json"), 403,
-                "csrf_failed");
+  check_refused(c.Post("/api/v1/voices", {{"Cookie", session}, {"X-CSRF-Token", "guess"}}, voice, "application/json"),
+                403, "csrf_failed");
   d.ok(c.Post("/api/v1/voices", {{"Cookie", session}, {"X-CSRF-Token", csrf}}, voice, "application/json"), 201);
 
   d.ok(c.Post("/api/v1/logout", {{"Cookie", session}, {"X-CSRF-Token", csrf}}, "", "application/json"));
@@ -113,8 +117,9 @@ TEST_CASE("Repeated failed logins lock the name, even against the right password
   for (int k = 0; k < 5; ++k)
     c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", "not the password " + std::to_string(k)}}.dump(),
            "application/json");
-  check_refused(c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", d.clerk.password}}.dump(), "application/json"),
-                429, "too_many_attempts");
+  check_refused(
+      c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", d.clerk.password}}.dump(), "application/json"), 429,
+      "too_many_attempts");
   // A token still works: the lock is on guessing passwords, not on the account.
   CHECK(c.Get("/api/v1/voices", d.as(d.clerk))->status == 200);
 }
@@ -134,20 +139,25 @@ TEST_CASE("A voice received is routed against the plans, masked, and kept with i
   CHECK(v["suggestion"]["route"]["project_id"] == "2026-shichokoshitsu-7");
   CHECK(v["route"].is_null());
 
-  const auto again = d.ok(d.server.client().Get(("/api/v1/voices/" + std::to_string(v["id"].get<long long>())).c_str(), d.as(d.clerk)));
+  const auto again = d.ok(
+      d.server.client().Get(("/api/v1/voices/" + std::to_string(v["id"].get<long long>())).c_str(), d.as(d.clerk)));
   CHECK(again["suggestion"] == v["suggestion"]);
-  check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"text": "  "})", "application/json"), 400, "empty_text");
-  check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"txt": "x"})", "application/json"), 400, "missing_text");
+  check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"text": "  "})", "application/json"), 400,
+                "empty_text");
+  check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"txt": "x"})", "application/json"), 400,
+                "missing_text");
   check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"text": "x", "received_at": "2024/13/1"})",
                                        "application/json"),
                 400, "invalid_date");
 }
 
-TEST_CASE("A clerk confirms, forwards, answers and publishes a voice; the history says who did what", "[desk][workflow]") {
+TEST_CASE("A clerk confirms, forwards, answers and publishes a voice; the history says who did what",
+          "[desk][workflow]") {
   Desk d;
   const auto v = d.post_voice("ふるさと納税の返礼品を増やしてほしい");
   const auto id = v["id"].get<std::int64_t>();
-  auto step = d.ok(d.patch(id, {{"version", 1}, {"route", {{"project_id", "2026-shichokoshitsu-7"}}}, {"status", "confirmed"}}));
+  auto step = d.ok(
+      d.patch(id, {{"version", 1}, {"route", {{"project_id", "2026-shichokoshitsu-7"}}}, {"status", "confirmed"}}));
   CHECK(step["status"] == "confirmed");
   CHECK(step["route"]["division"] == "広報プロモーション課");
   CHECK(step["decided_by"] == "hirose");
@@ -157,7 +167,8 @@ TEST_CASE("A clerk confirms, forwards, answers and publishes a voice; the histor
   step = d.ok(d.patch(id, {{"version", 4}, {"status", "published"}}));
   CHECK(step["status"] == "published");
   CHECK(step["version"] == 5);
-  const auto h = d.ok(d.server.client().Get(("/api/v1/voices/" + std::to_string(id) + "/history").c_str(), d.as(d.clerk)));
+  const auto h =
+      d.ok(d.server.client().Get(("/api/v1/voices/" + std::to_string(id) + "/history").c_str(), d.as(d.clerk)));
   REQUIRE(h["history"].size() == 5);
   CHECK(h["history"][0]["to_status"] == "new");
   CHECK(h["history"][2]["note"] == "広報プロモーション課へ");
@@ -170,7 +181,8 @@ TEST_CASE("A clerk confirms, forwards, answers and publishes a voice; the histor
   check_refused(d.server.client().Get("/api/v1/voices/abc", d.as(d.clerk)), 404, "not_found");
 }
 
-TEST_CASE("Two clerks editing one voice: the later edit of the same version gets 409 and changes nothing", "[desk][workflow]") {
+TEST_CASE("Two clerks editing one voice: the later edit of the same version gets 409 and changes nothing",
+          "[desk][workflow]") {
   Desk d;
   const auto other = koe::test::add_desk_user(d.server.settings().store, "tanaka", koe::desk::Role::clerk);
   const auto id = d.post_voice("市民参加の審議会に若い人を入れてほしい")["id"].get<std::int64_t>();
@@ -183,7 +195,8 @@ TEST_CASE("Two clerks editing one voice: the later edit of the same version gets
 
 TEST_CASE("A 課's user sees only the voices routed to the 課, and never the unmasked text", "[desk][privacy]") {
   Desk d;
-  const auto koho = koe::test::add_desk_user(d.server.settings().store, "koho-staff", koe::desk::Role::division, "広報プロモーション課");
+  const auto koho = koe::test::add_desk_user(d.server.settings().store, "koho-staff", koe::desk::Role::division,
+                                             "広報プロモーション課");
   const auto mine = d.post_voice(kVoiceWithPersonalData)["id"].get<std::int64_t>();
   const auto theirs = d.post_voice("広聴の窓口に電話したら03-1234-5678の鈴木様につながった")["id"].get<std::int64_t>();
   d.ok(d.patch(mine, {{"version", 1}, {"route", {{"project_id", "2026-shichokoshitsu-7"}}}, {"status", "confirmed"}}));
@@ -219,13 +232,18 @@ TEST_CASE("The inbox filters by status, 課, confidence, words and dates", "[des
   auto c = d.server.client();
   const auto a = d.post_voice("ふるさと納税の返礼品を増やしてほしい")["id"].get<std::int64_t>();
   d.post_voice("市長のスケジュールを公開してほしい");
-  d.ok(c.Post("/api/v1/voices", d.as(d.clerk), R"({"text": "広報紙の文字を大きくしてほしい", "received_at": "令和6年4月1日"})",
-              "application/json"),
+  d.ok(c.Post("/api/v1/voices", d.as(d.clerk),
+              R"({"text": "広報紙の文字を大きくしてほしい", "received_at": "令和6年4月1日"})", "application/json"),
        201);
   d.ok(d.patch(a, {{"version", 1}, {"route", {{"project_id", "2026-shichokoshitsu-7"}}}, {"status", "confirmed"}}));
   CHECK(d.ok(c.Get("/api/v1/voices?status=confirmed", d.as(d.clerk)))["total"] == 1);
-  CHECK(d.ok(c.Get("/api/v1/voices?division=%E5%BA%83%E5%A0%B1%E3%83%97%E3%83%AD%E3%83%A2%E3%83%BC%E3%82%B7%E3%83%A7%E3%83%B3%E8%AA%B2", d.as(d.clerk)))["total"] == 1);
-  CHECK(d.ok(c.Get("/api/v1/voices?q=%E3%82%B9%E3%82%B1%E3%82%B8%E3%83%A5%E3%83%BC%E3%83%AB", d.as(d.clerk)))["total"] == 1);
+  CHECK(
+      d.ok(c.Get(
+          "/api/v1/"
+          "voices?division=%E5%BA%83%E5%A0%B1%E3%83%97%E3%83%AD%E3%83%A2%E3%83%BC%E3%82%B7%E3%83%A7%E3%83%B3%E8%AA%B2",
+          d.as(d.clerk)))["total"] == 1);
+  CHECK(d.ok(c.Get("/api/v1/voices?q=%E3%82%B9%E3%82%B1%E3%82%B8%E3%83%A5%E3%83%BC%E3%83%AB",
+                   d.as(d.clerk)))["total"] == 1);
   CHECK(d.ok(c.Get("/api/v1/voices?from=2024-04-01&to=2024-04-30", d.as(d.clerk)))["total"] == 1);
   const auto page = d.ok(c.Get("/api/v1/voices?limit=2", d.as(d.clerk)));
   CHECK(page["total"] == 3);
@@ -236,7 +254,8 @@ TEST_CASE("The inbox filters by status, 課, confidence, words and dates", "[des
   check_refused(c.Get("/api/v1/voices?confidence=sure", d.as(d.clerk)), 400, "invalid_confidence");
 }
 
-TEST_CASE("A city's export imports as it is: Japanese columns and dates, voices already handled, bad rows by line", "[desk][import]") {
+TEST_CASE("A city's export imports as it is: Japanese columns and dates, voices already handled, bad rows by line",
+          "[desk][import]") {
   Desk d;
   auto c = d.server.client();
   const std::string csv =
@@ -259,11 +278,17 @@ TEST_CASE("A city's export imports as it is: Japanese columns and dates, voices 
 
   // The bodies /api/v1/route takes, with voices the city already handled.
   const auto handled = d.ok(c.Post("/api/v1/voices/import", d.as(d.clerk),
-                                    json{{"voices", {{{"id", "X-1"}, {"text", "ふるさと納税の返礼品"}, {"project_id", "2026-shichokoshitsu-7"}, {"status", "confirmed"}},
-                                                     {{"id", "X-2"}, {"text", "年金の手続き"}, {"status", "out_of_scope"}}}}}.dump(),
-                                    "application/json"));
+                                   json{{"voices",
+                                         {{{"id", "X-1"},
+                                           {"text", "ふるさと納税の返礼品"},
+                                           {"project_id", "2026-shichokoshitsu-7"},
+                                           {"status", "confirmed"}},
+                                          {{"id", "X-2"}, {"text", "年金の手続き"}, {"status", "out_of_scope"}}}}}
+                                       .dump(),
+                                   "application/json"));
   CHECK(handled["imported"] == 2);
-  CHECK(d.ok(c.Get("/api/v1/voices?status=confirmed", d.as(d.clerk)))["voices"][0]["route"]["division"] == "広報プロモーション課");
+  CHECK(d.ok(c.Get("/api/v1/voices?status=confirmed", d.as(d.clerk)))["voices"][0]["route"]["division"] ==
+        "広報プロモーション課");
   // Importing the same 受付番号 again is refused row by row.
   const auto again = d.ok(c.Post("/api/v1/voices/import", d.as(d.clerk), csv, "text/csv"));
   CHECK(again["imported"] == 0);
@@ -279,7 +304,9 @@ TEST_CASE("The export is CSV for Excel: a BOM, masked text, no cell that runs as
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(r->get_header_value("Content-Type").starts_with("text/csv"));
-  CHECK(r->body.starts_with("\xEF\xBB\xBF" "id,"));
+  CHECK(
+      r->body.starts_with("\xEF\xBB\xBF"
+                          "id,"));
   CHECK(r->body.find("042-123-4567") == std::string::npos);
   CHECK(r->body.find(",=HYPERLINK") == std::string::npos);
   check_refused(d.server.client().Get("/api/v1/voices/export?format=xlsx", d.as(d.clerk)), 400, "invalid_format");

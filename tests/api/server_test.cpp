@@ -1,10 +1,12 @@
 // The JSON API against an in-process server on a free port: every route, every error, CORS,
 // the OpenAPI document checked against the running server, concurrent requests while the
 // index is rebuilt, and health before and after the index exists. Config loading too.
-#include <catch2/catch.hpp>
+#include "koe/api/server.hpp"
+
 #include <httplib.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,12 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include "desk_support.hpp"
 #include "koe/api/settings.hpp"
-#include "koe/api/server.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
-#include "desk_support.hpp"
 #include "running_server.hpp"
 #include "test_support.hpp"
 
@@ -78,7 +79,9 @@ json body_json(const httplib::Result& r) {
   return json::parse(r->body);
 }
 
-bool is_json_type(const httplib::Result& r) { return r->get_header_value("Content-Type").starts_with("application/json"); }
+bool is_json_type(const httplib::Result& r) {
+  return r->get_header_value("Content-Type").starts_with("application/json");
+}
 
 /// Checks an error response: the status, the JSON shape {"error":{"code","message"}}, and
 /// that the server still serves afterwards.
@@ -135,7 +138,8 @@ TEST_CASE("GET /api/v1/search applies division and kind parameters", "[api][sear
 }
 
 TEST_CASE("POST /api/v1/match routes a voice", "[api][match]") {
-  const auto r = post("/api/v1/match", json{{"text", "ふるさと納税の返礼品に八王子の地元のお菓子を加えてほしい"}, {"limit", 3}}.dump());
+  const auto r = post("/api/v1/match",
+                      json{{"text", "ふるさと納税の返礼品に八王子の地元のお菓子を加えてほしい"}, {"limit", 3}}.dump());
   REQUIRE(r);
   CHECK(r->status == 200);
   const auto j = body_json(r);
@@ -147,8 +151,8 @@ TEST_CASE("POST /api/v1/match routes a voice", "[api][match]") {
 
 TEST_CASE("POST /api/v1/route takes a JSON array", "[api][route]") {
   const auto r = post("/api/v1/route", json::array({{{"id", "a"}, {"text", "ふるさと納税の返礼品を増やして"}},
-                                                     {{"id", "b"}, {"text", "市道の穴を直して"}},
-                                                     {{"id", "c"}}})
+                                                    {{"id", "b"}, {"text", "市道の穴を直して"}},
+                                                    {{"id", "c"}}})
                                            .dump());
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -163,7 +167,8 @@ TEST_CASE("POST /api/v1/route takes a JSON array", "[api][route]") {
 
 TEST_CASE("POST /api/v1/route takes text/csv in UTF-8 or Shift_JIS", "[api][route]") {
   for (const auto& [what, body] : std::vector<std::pair<std::string, std::string>>{
-           {"utf-8", "id,text\r\n1,ふるさと納税の返礼品について\r\n2,\"市道の穴を直して, 早く\"\r\n"}, {"cp932", kCp932Csv}}) {
+           {"utf-8", "id,text\r\n1,ふるさと納税の返礼品について\r\n2,\"市道の穴を直して, 早く\"\r\n"},
+           {"cp932", kCp932Csv}}) {
     INFO(what);
     const auto r = post("/api/v1/route", body, "text/csv");
     REQUIRE(r);
@@ -442,8 +447,8 @@ TEST_CASE("A CORS preflight from an allowed origin is a 204", "[api][cors]") {
   CHECK_THAT(r->get_header_value("Access-Control-Allow-Methods"), Catch::Contains("POST"));
   CHECK_THAT(r->get_header_value("Access-Control-Allow-Headers"), Catch::Contains("Content-Type"));
 
-  const auto other = c.Options("/api/v1/match", httplib::Headers{{"Origin", "https://evil.example"},
-                                                                 {"Access-Control-Request-Method", "POST"}});
+  const auto other = c.Options(
+      "/api/v1/match", httplib::Headers{{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   REQUIRE(other);
   CHECK_FALSE(other->has_header("Access-Control-Allow-Origin"));
 }
@@ -464,7 +469,8 @@ TEST_CASE("Every path and method in openapi.json is served", "[api][openapi]") {
       httplib::Headers headers;
       if (op.contains("security")) headers.emplace("Authorization", "Bearer " + shared_clerk().token);
       if (path.starts_with("/api/v1/voices/") && path_template.find("{id}") != std::string::npos) {
-        const auto made = body_json(c.Post("/api/v1/voices", headers, R"({"text": "ふるさと納税の返礼品を増やして"})", "application/json"));
+        const auto made = body_json(
+            c.Post("/api/v1/voices", headers, R"({"text": "ふるさと納税の返礼品を増やして"})", "application/json"));
         path = path_template;
         path.replace(path.find("{id}"), 4, std::to_string(made["id"].get<long long>()));
       }
@@ -472,11 +478,14 @@ TEST_CASE("Every path and method in openapi.json is served", "[api][openapi]") {
         if (method == "get")
           return path == "/api/v1/search" ? c.Get("/api/v1/search", httplib::Params{{"q", "市民"}}, headers)
                                           : c.Get(path.c_str(), headers);
-        if (method == "patch") return c.Patch(path.c_str(), headers, R"({"version": 1, "note": "openapi"})", "application/json");
+        if (method == "patch")
+          return c.Patch(path.c_str(), headers, R"({"version": 1, "note": "openapi"})", "application/json");
         if (method != "post") FAIL("openapi.json documents a method this test does not know: " << method);
         std::string body = R"({"text": "ふるさと納税の返礼品"})";
-        if (path == "/api/v1/route" || path == "/api/v1/voices/import") body = R"([{"id": "1", "text": "ふるさと納税の返礼品"}])";
-        if (path == "/api/v1/login") body = json{{"name", shared_clerk().name}, {"password", shared_clerk().password}}.dump();
+        if (path == "/api/v1/route" || path == "/api/v1/voices/import")
+          body = R"([{"id": "1", "text": "ふるさと納税の返礼品"}])";
+        if (path == "/api/v1/login")
+          body = json{{"name", shared_clerk().name}, {"password", shared_clerk().password}}.dump();
         return c.Post(path.c_str(), headers, body, "application/json");
       };
       const auto r = call();
@@ -530,17 +539,22 @@ void check_requests_succeed_while_reindexed(koe::IndexMode mode) {
       for (int k = 0; k < kMaxPerThread && (k < kMinPerThread || !rebuilt); ++k) {
         auto call = [&]() -> httplib::Result {
           switch ((t + k) % 4) {
-            case 0: return c.Get("/api/v1/search", httplib::Params{{"q", "市民 返礼品"}}, httplib::Headers{});
-            case 1: return c.Post("/api/v1/match", R"({"text": "ふるさと納税の返礼品を増やして"})", "application/json");
-            case 2: return c.Get("/api/v1/projects/2026-shichokoshitsu-7");
-            default: return c.Get("/api/v1/projects/2026-shichokoshitsu-7/related");
+            case 0:
+              return c.Get("/api/v1/search", httplib::Params{{"q", "市民 返礼品"}}, httplib::Headers{});
+            case 1:
+              return c.Post("/api/v1/match", R"({"text": "ふるさと納税の返礼品を増やして"})", "application/json");
+            case 2:
+              return c.Get("/api/v1/projects/2026-shichokoshitsu-7");
+            default:
+              return c.Get("/api/v1/projects/2026-shichokoshitsu-7/related");
           }
         };
         const auto r = call();
         if (!r || r->status != 200) {
           ++failed;
           if (failures[t].empty())
-            failures[t] = r ? std::to_string(r->status) + " " + r->body.substr(0, 200) : "no response: " + httplib::to_string(r.error());
+            failures[t] = r ? std::to_string(r->status) + " " + r->body.substr(0, 200)
+                            : "no response: " + httplib::to_string(r.error());
         }
         ++done;
       }
@@ -550,8 +564,9 @@ void check_requests_succeed_while_reindexed(koe::IndexMode mode) {
   while (done < 4) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   const int done_before_rebuilds = done;
   std::string text = koe::test::read_file(plan);
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{"桑都ペイの返礼品への活用", "電子マネーの返礼品への活用"},
-                                 std::pair<std::string, std::string>{"電子マネーの返礼品への活用", "地域通貨の返礼品への活用"}}) {
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"桑都ペイの返礼品への活用", "電子マネーの返礼品への活用"},
+        std::pair<std::string, std::string>{"電子マネーの返礼品への活用", "地域通貨の返礼品への活用"}}) {
     const auto at = text.find(from);
     REQUIRE(at != std::string::npos);
     text.replace(at, from.size(), to);
@@ -571,7 +586,8 @@ void check_requests_succeed_while_reindexed(koe::IndexMode mode) {
   CHECK(done_after_rebuilds > done_before_rebuilds);
 
   // The server now serves the latest revision.
-  const auto j = body_json(server.client().Get("/api/v1/search", httplib::Params{{"q", "地域通貨"}}, httplib::Headers{}));
+  const auto j =
+      body_json(server.client().Get("/api/v1/search", httplib::Params{{"q", "地域通貨"}}, httplib::Headers{}));
   CHECK(j["total_all_words"] == 1);
 }
 
@@ -581,7 +597,8 @@ TEST_CASE("Concurrent requests all succeed while the index is updated twice", "[
   check_requests_succeed_while_reindexed(koe::IndexMode::update);
 }
 
-TEST_CASE("Concurrent requests all succeed while koe index --rebuild swaps in a new index twice", "[api][concurrency]") {
+TEST_CASE("Concurrent requests all succeed while koe index --rebuild swaps in a new index twice",
+          "[api][concurrency]") {
   // The first rebuild also moves the index from in place to a generation.
   check_requests_succeed_while_reindexed(koe::IndexMode::rebuild);
 }
@@ -756,7 +773,8 @@ TEST_CASE("A configuration file with an unknown key names the file and the key",
 TEST_CASE("A configuration file sets what it names and leaves the rest", "[api][config]") {
   TempDir dir("koe-config");
   const auto file = dir / "koe.jsonc";
-  koe::test::write_file(file, R"({"port": 9000, "threads": 3, "cors_origins": ["https://a.example"], "access_log": false})");
+  koe::test::write_file(file,
+                        R"({"port": 9000, "threads": 3, "cors_origins": ["https://a.example"], "access_log": false})");
   koe::api::Settings c;
   koe::api::apply_config_file(c, file);
   CHECK(c.port == 9000);
@@ -769,7 +787,8 @@ TEST_CASE("A configuration file sets what it names and leaves the rest", "[api][
 
 TEST_CASE("validate rejects a bad port, thread count or CORS origin", "[api][config]") {
   auto has = [](const std::vector<std::string>& problems, const std::string& what) {
-    return std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.find(what) != std::string::npos; });
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const auto& p) { return p.find(what) != std::string::npos; });
   };
   koe::api::Settings good;
   CHECK(koe::api::validate(good).empty());
@@ -853,7 +872,8 @@ TEST_CASE("An index of an older schema is a 503 that says to rebuild it", "[api]
   }
   RunningServer server(test_config(db));
   auto c = server.client();
-  for (const auto& r : {c.Get("/healthz"), c.Get("/api/v1/search", httplib::Params{{"q", "市民"}}, httplib::Headers{})}) {
+  for (const auto& r :
+       {c.Get("/healthz"), c.Get("/api/v1/search", httplib::Params{{"q", "市民"}}, httplib::Headers{})}) {
     REQUIRE(r);
     CHECK(r->status == 503);
     const auto message = body_json(r)["error"]["message"].get<std::string>();

@@ -1,8 +1,8 @@
 // The `koe` command line against the same index as an in-process server: the same request
 // gives the same JSON from both, and every subcommand reads the settings the server reads.
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -83,8 +83,8 @@ TEST_CASE("The CLI and the API answer the same request with the same JSON", "[cl
   const std::string db = koe::test::shared_index().db.string();
 
   SECTION("search") {
-    const auto api = api_json(c.Get("/api/v1/search", httplib::Params{{"q", "広報 SNS"}, {"limit", "5"}, {"kind", "issues"}},
-                                    httplib::Headers{}));
+    const auto api = api_json(c.Get(
+        "/api/v1/search", httplib::Params{{"q", "広報 SNS"}, {"limit", "5"}, {"kind", "issues"}}, httplib::Headers{}));
     CHECK(cli_json({"search", "--db", db, "--json", "--limit", "5", "--kind", "issues", "広報 SNS"}) == api);
   }
   SECTION("match") {
@@ -109,8 +109,9 @@ TEST_CASE("A configuration that raises match_min_strength makes koe match answer
   CHECK_THAT(in_scope.out, Catch::StartsWith("route: 広報プロモーション課"));
 
   const fs::path strict = dir / "strict.jsonc";
-  koe::test::write_file(strict, "{\n  // nothing reaches this\n  \"match_min_strength\": 1000,\n"
-                                "  \"match_medium_strength\": 1000, \"match_high_strength\": 1000\n}\n");
+  koe::test::write_file(strict,
+                        "{\n  // nothing reaches this\n  \"match_min_strength\": 1000,\n"
+                        "  \"match_medium_strength\": 1000, \"match_high_strength\": 1000\n}\n");
   const auto by_flag = koe_cli({"match", "--db", db, "--config", strict.string(), kVoice});
   CHECK(by_flag.exit_code == 0);
   CHECK_THAT(by_flag.out, Catch::StartsWith("out of scope"));
@@ -150,9 +151,10 @@ TEST_CASE("A bad setting is refused with its name, by every subcommand", "[cli][
   TempDir dir("koe-cli-bad");
   const fs::path bad = dir / "bad.jsonc";
   koe::test::write_file(bad, R"({"match_min_strength": "high"})");
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"match", "--config", bad.string(), "x"}, {"search", "--config", bad.string(), "x"},
-        {"serve", "--config", bad.string()}, {"config", "show", "--config", bad.string()}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"match", "--config", bad.string(), "x"},
+                                               {"search", "--config", bad.string(), "x"},
+                                               {"serve", "--config", bad.string()},
+                                               {"config", "show", "--config", bad.string()}}) {
     INFO("koe " << args.front());
     const auto r = koe_cli(args);
     CHECK(r.exit_code == 1);
@@ -178,16 +180,17 @@ TEST_CASE("koe.sample.jsonc and the README's table are the settings table", "[cl
   CHECK(koe::api::settings_json(from_sample) == koe::api::settings_json(koe::api::Settings{}));
 }
 
-TEST_CASE("The desk from the command line: users, tokens, a Shift_JIS import, export, statistics and backup", "[cli][desk]") {
+TEST_CASE("The desk from the command line: users, tokens, a Shift_JIS import, export, statistics and backup",
+          "[cli][desk]") {
   TempDir dir("koe-cli-desk");
   const std::string db = koe::test::shared_index().db.string(), store = (dir / "desk.sqlite3").string();
-  const auto no_password = koe_cli({"users", "add", "--store", store, "--name", "hirose", "--role", "clerk", "--password-stdin"},
-                                   "</dev/null");
+  const auto no_password = koe_cli(
+      {"users", "add", "--store", store, "--name", "hirose", "--role", "clerk", "--password-stdin"}, "</dev/null");
   CHECK(no_password.exit_code == 1);  // an empty password is refused, with its reason
   CHECK_FALSE(no_password.err.empty());
   const int added = std::system(("echo 'correct horse battery' | " + quoted(KOE_BINARY) + " users add --store " +
-                                  quoted(store) + " --name hirose --role clerk --password-stdin >/dev/null")
-                                     .c_str());
+                                 quoted(store) + " --name hirose --role clerk --password-stdin >/dev/null")
+                                    .c_str());
   REQUIRE(added == 0);
   const auto list = koe_cli({"users", "list", "--store", store});
   REQUIRE(list.exit_code == 0);
@@ -199,13 +202,18 @@ TEST_CASE("The desk from the command line: users, tokens, a Shift_JIS import, ex
 
   // 受付番号,受付日,受付方法,内容 — two voices, in Shift_JIS as Excel saves them (iconv -t CP932).
   const std::string cp932 =
-      "\x8e\xf3\x95\x74\x94\xd4\x8d\x86\x2c\x8e\xf3\x95\x74\x93\xfa\x2c\x8e\xf3\x95\x74\x95\xfb\x96\x40\x2c\x93\xe0\x97\x65"
-      "\x0d\x0a\x41\x2d\x31\x2c\x97\xdf\x98\x61\x36\x94\x4e\x34\x8c\x8e\x31\x93\xfa\x2c\x8e\xe8\x8e\x86\x2c\x82\xd3\x82\xe9"
-      "\x82\xb3\x82\xc6\x94\x5b\x90\xc5\x82\xcc\x95\xd4\x97\xe7\x95\x69\x82\xf0\x91\x9d\x82\xe2\x82\xb5\x82\xc4\x0d\x0a\x41"
-      "\x2d\x32\x2c\x32\x30\x32\x34\x2f\x34\x2f\x32\x2c\x93\x64\x98\x62\x2c\x8e\x73\x92\xb7\x82\xcc\x83\x58\x83\x50\x83\x57"
+      "\x8e\xf3\x95\x74\x94\xd4\x8d\x86\x2c\x8e\xf3\x95\x74\x93\xfa\x2c\x8e\xf3\x95\x74\x95\xfb\x96\x40\x2c\x93\xe0\x97"
+      "\x65"
+      "\x0d\x0a\x41\x2d\x31\x2c\x97\xdf\x98\x61\x36\x94\x4e\x34\x8c\x8e\x31\x93\xfa\x2c\x8e\xe8\x8e\x86\x2c\x82\xd3\x82"
+      "\xe9"
+      "\x82\xb3\x82\xc6\x94\x5b\x90\xc5\x82\xcc\x95\xd4\x97\xe7\x95\x69\x82\xf0\x91\x9d\x82\xe2\x82\xb5\x82\xc4\x0d\x0a"
+      "\x41"
+      "\x2d\x32\x2c\x32\x30\x32\x34\x2f\x34\x2f\x32\x2c\x93\x64\x98\x62\x2c\x8e\x73\x92\xb7\x82\xcc\x83\x58\x83\x50\x83"
+      "\x57"
       "\x83\x85\x81\x5b\x83\x8b\x0d\x0a";
   koe::test::write_file(dir / "export.csv", cp932);
-  const auto imported = koe_cli({"voices", "import", "--store", store, "--db", db, "--in", (dir / "export.csv").string()});
+  const auto imported =
+      koe_cli({"voices", "import", "--store", store, "--db", db, "--in", (dir / "export.csv").string()});
   INFO(imported.err);
   REQUIRE(imported.exit_code == 0);
   CHECK_THAT(imported.out, Catch::Contains("imported 2 voices (csv, cp932)"));

@@ -1,15 +1,16 @@
 // The analyzer is the one piece both sides share: these tables run each input through the
 // index side (make_document → the Xapian document's terms) and the query side (staff and
 // voice queries from parse_staff_query / build_voice_query) and check they meet.
-#include <catch2/catch.hpp>
+#include "koe/indexer/analyzer.hpp"
+
 #include <xapian.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "koe/indexer/analyzer.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
@@ -33,14 +34,18 @@ std::string kind_str(TermKind k) { return std::string(koe::term_kind_name(k)); }
 /// The index term a term of this kind becomes (schema.hpp's prefixes).
 std::string index_term(const ExpectedTerm& t) {
   switch (t.kind) {
-    case TermKind::reading: return koe::schema::term(koe::schema::kReading, t.text);
-    case TermKind::bigram: return koe::schema::term(koe::schema::kBigram, t.text);
-    default: return koe::schema::term("", t.text);
+    case TermKind::reading:
+      return koe::schema::term(koe::schema::kReading, t.text);
+    case TermKind::bigram:
+      return koe::schema::term(koe::schema::kBigram, t.text);
+    default:
+      return koe::schema::term("", t.text);
   }
 }
 
 bool has_term(const koe::Analysis& a, const ExpectedTerm& e) {
-  return std::any_of(a.terms.begin(), a.terms.end(), [&](const koe::Term& t) { return t.text == e.text && t.kind == e.kind; });
+  return std::any_of(a.terms.begin(), a.terms.end(),
+                     [&](const koe::Term& t) { return t.text == e.text && t.kind == e.kind; });
 }
 
 std::string describe(const koe::Analysis& a) {
@@ -80,10 +85,10 @@ bool matches(const Xapian::Document& doc, const Xapian::Query& query) {
 
 struct Row {
   const char* what;
-  std::string input;                    ///< text as the plan prints it (index side)
-  std::vector<ExpectedTerm> terms;      ///< terms it must give, on both sides
-  std::vector<ExpectedTerm> absent;     ///< terms it must not give
-  std::vector<std::string> queries;     ///< what people type that must find it
+  std::string input;                 ///< text as the plan prints it (index side)
+  std::vector<ExpectedTerm> terms;   ///< terms it must give, on both sides
+  std::vector<ExpectedTerm> absent;  ///< terms it must not give
+  std::vector<std::string> queries;  ///< what people type that must find it
 };
 
 const std::vector<Row>& rows() {
@@ -123,7 +128,10 @@ const std::vector<Row>& rows() {
        {"ふるさと納税", "納税", "ふるさと", "ﾌﾙｻﾄﾉｳｾﾞｲ", "ふるさとのうぜい", "フルサトノウゼイ"}},
       {"a compound's reading lets kana find kanji",
        "姉妹都市との交流",
-       {{"姉妹都市", TermKind::compound}, {"シマイトシ", TermKind::reading}, {"姉妹", TermKind::word}, {"都市", TermKind::word}},
+       {{"姉妹都市", TermKind::compound},
+        {"シマイトシ", TermKind::reading},
+        {"姉妹", TermKind::word},
+        {"都市", TermKind::word}},
        {},
        {"しまいとし", "シマイトシ", "姉妹都市", "都市"}},
       {"a word's reading lets kana find kanji",
@@ -317,9 +325,9 @@ TEST_CASE("Sudachi's general synonyms yield to koe's own table and to the stop w
   };
   REQUIRE(groups_of("ホームページ").size() == 1);
   CHECK(lex.synonym_groups[groups_of("ホームページ")[0]].size() >= 3);  // koe's group, HP included
-  CHECK(groups_of("ホムペ").empty());  // its only partner was koe's word
-  CHECK(groups_of("大切").empty());    // a stop word is no synonym
-  CHECK(groups_of("寄附").empty());    // one term once folded: no group
+  CHECK(groups_of("ホムペ").empty());                                   // its only partner was koe's word
+  CHECK(groups_of("大切").empty());                                     // a stop word is no synonym
+  CHECK(groups_of("寄附").empty());                                     // one term once folded: no group
   REQUIRE(groups_of("スマホ").size() == 1);
   CHECK(lex.synonym_groups[groups_of("スマホ")[0]].size() == 2);  // the repeated entry counted once
   // 市長と語る会 is koe's: the general line keeps 市長と話す会 alone and is dropped.
@@ -357,7 +365,10 @@ TEST_CASE("The normalizer folds how Japanese is really typed", "[analyzer][norma
       {"こゝろ", "こころ"},
       {"いすゞ", "いすず"},
       {"市民\u3000参加", "市民 参加"},
-      {std::string("a\x01" "b\x7f", 4), "a b "},
+      {std::string("a\x01"
+                   "b\x7f",
+                   4),
+       "a b "},
       {"", ""},
   };
   const auto& n = koe::test::analyzer().normalizer();
@@ -392,9 +403,8 @@ TEST_CASE("Term offsets point at the user's own characters", "[analyzer][offsets
   for (const auto& c : cases) {
     INFO("«" << c.input << "» term «" << c.term << "»");
     const auto a = analyzer.analyze(c.input);
-    auto it = std::find_if(a.terms.begin(), a.terms.end(), [&](const koe::Term& t) {
-      return t.text == c.term && t.kind != TermKind::reading;
-    });
+    auto it = std::find_if(a.terms.begin(), a.terms.end(),
+                           [&](const koe::Term& t) { return t.text == c.term && t.kind != TermKind::reading; });
     REQUIRE(it != a.terms.end());
     REQUIRE(it->end <= c.input.size());
     CHECK(c.input.substr(it->begin, it->end - it->begin) == c.original);
@@ -424,7 +434,8 @@ TEST_CASE("Emoji, variation selectors and zero-width characters do not break ana
 
 TEST_CASE("Empty and blank input give no terms", "[analyzer]") {
   const auto& analyzer = koe::test::analyzer();
-  for (const std::string& input : {std::string(), std::string(" \t\n"), std::string("\u3000\u3000"), std::string("。、！？")}) {
+  for (const std::string& input :
+       {std::string(), std::string(" \t\n"), std::string("\u3000\u3000"), std::string("。、！？")}) {
     INFO("«" << input << "»");
     CHECK(analyzer.analyze(input).terms.empty());
   }
@@ -442,7 +453,8 @@ TEST_CASE("100 KB of text analyzes with every offset inside the input", "[analyz
   const auto& analyzer = koe::test::analyzer();
   SECTION("sentences") {
     std::string text;
-    while (text.size() < 100 * 1024) text += "市民の声を政策に反映させ、戦略的な情報発信により市のブランディングを図る。";
+    while (text.size() < 100 * 1024)
+      text += "市民の声を政策に反映させ、戦略的な情報発信により市のブランディングを図る。";
     text += "最後に桑都ペイ";
     const auto a = analyzer.analyze(text);
     REQUIRE_FALSE(a.terms.empty());
@@ -451,11 +463,14 @@ TEST_CASE("100 KB of text analyzes with every offset inside the input", "[analyz
       REQUIRE(t.end <= text.size());
     }
     // Nothing is lost at chunk boundaries: the last word is there, at the very end.
-    const auto& last = *std::find_if(a.terms.rbegin(), a.terms.rend(), [](const auto& t) { return t.kind == TermKind::word; });
+    const auto& last =
+        *std::find_if(a.terms.rbegin(), a.terms.rend(), [](const auto& t) { return t.kind == TermKind::word; });
     CHECK(last.text == "桑都ペイ");
     CHECK(last.end == text.size());
     CHECK(std::count_if(a.terms.begin(), a.terms.end(), [](const auto& t) { return t.text == "ブランディング"; }) >=
-          static_cast<long>(100 * 1024 / std::string("市民の声を政策に反映させ、戦略的な情報発信により市のブランディングを図る。").size()));
+          static_cast<long>(
+              100 * 1024 /
+              std::string("市民の声を政策に反映させ、戦略的な情報発信により市のブランディングを図る。").size()));
   }
   SECTION("one run with no sentence end") {
     std::string text;

@@ -1,15 +1,16 @@
 // build_index against a temporary copy of the corpus: first build, no-op rebuilds, each
 // way a document can change underneath the index, and rebuilds swapped in (--rebuild).
-#include <catch2/catch.hpp>
+#include "koe/indexer/index_builder.hpp"
+
 #include <xapian.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/index_layout.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/search/catalogue.hpp"
@@ -372,7 +373,8 @@ koe::IndexSummary rebuild(const Fixture& f) {
 
 }  // namespace
 
-TEST_CASE("A rebuild indexes into a new generation, swaps it in and removes the one before", "[index_builder][rebuild]") {
+TEST_CASE("A rebuild indexes into a new generation, swaps it in and removes the one before",
+          "[index_builder][rebuild]") {
   Fixture f;
   REQUIRE(f.index().committed);  // a database in place, as a first koe index writes it
   REQUIRE(koe::current_database(f.db) == f.db);
@@ -399,7 +401,8 @@ TEST_CASE("A rebuild indexes into a new generation, swaps it in and removes the 
   CHECK(koe::open_index(f.db).get_doccount() == 83);
 }
 
-TEST_CASE("A reader opened before a rebuild keeps reading the generation the rebuild removed", "[index_builder][rebuild]") {
+TEST_CASE("A reader opened before a rebuild keeps reading the generation the rebuild removed",
+          "[index_builder][rebuild]") {
   Fixture f;
   REQUIRE(rebuild(f).committed);
   Xapian::Database before(f.db.string());
@@ -460,7 +463,8 @@ TEST_CASE("What a killed rebuild leaves is never served and the next run removes
   }
 }
 
-TEST_CASE("A swap out of an index in place killed before retiring it leaves the index in place current", "[index_builder][rebuild]") {
+TEST_CASE("A swap out of an index in place killed before retiring it leaves the index in place current",
+          "[index_builder][rebuild]") {
   Fixture f;
   REQUIRE(f.index().committed);
   // The stub was renamed into place, then the run died before removing iamglass: Xapian

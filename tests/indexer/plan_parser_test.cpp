@@ -1,13 +1,13 @@
 // Tests of the plan-document parser against the city's real export and against broken
 // documents built here, one trap at a time.
-#include <catch2/catch.hpp>
+#include "koe/indexer/plan_parser.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "koe/indexer/error.hpp"
-#include "koe/indexer/plan_parser.hpp"
 #include "koe/indexer/section_record.hpp"
 #include "koe/indexer/utf8.hpp"
 #include "test_support.hpp"
@@ -32,23 +32,25 @@ const koe::Section* find_section(const koe::Project& p, SectionKind kind) {
 /// Line numbers (1-based) of the rows the tests refer to are kept alongside.
 struct MiniPlan {
   std::vector<std::string> lines{
-      "部長名\t市長公室長",                                                            // 1
-      "-----\t-------",                                                                // 2
-      "",                                                                              // 3
-      "部のミッション",                                                                // 4
-      "市民の声を市政に反映させる。",                                                  // 5
-      "部のビジョン",                                                                  // 6
-      "戦略的な情報発信を図る。",                                                      // 7
-      "重要度が高い事務事業",                                                          // 8
-      "番号\t施策番号\t細施策番号\t事業名\t重要度が高いとする理由\t事業実施課",        // 9
-      "1\t5\t1\t政策立案機能の充実\t重要であるため。\t都市戦略課",                     // 10
-      "",                                                                              // 11
+      "部長名\t市長公室長",                                                                             // 1
+      "-----\t-------",                                                                                 // 2
+      "",                                                                                               // 3
+      "部のミッション",                                                                                 // 4
+      "市民の声を市政に反映させる。",                                                                   // 5
+      "部のビジョン",                                                                                   // 6
+      "戦略的な情報発信を図る。",                                                                       // 7
+      "重要度が高い事務事業",                                                                           // 8
+      "番号\t施策番号\t細施策番号\t事業名\t重要度が高いとする理由\t事業実施課",                         // 9
+      "1\t5\t1\t政策立案機能の充実\t重要であるため。\t都市戦略課",                                      // 10
+      "",                                                                                               // 11
       "1\t施策番号\t5\t細施策番号\t1\t細施策名\t政策課題への対応力向上\t事業名\t政策立案機能の充実\t",  // 12
-      "\t目標設定にあたって重視した点\t\t\t\t経営改革の取組の推進\t\t\t\t",            // 13
-      "\t【目的】\t\t\t【目標（2030年のあるべき姿）】\t\t\t【目標（年度末のあるべき姿）】\t\t",  // 14
-      "\t<p>政策立案機能の充実を図る。</p>\t\t\t<ul style=\"list-style-type: none\"> 研修が進んでいる。 共有している。 \t\t\t成果を共有している。\t\t",  // 15
-      "【現状】\t\t\t【課題】\t\t\t【事業内容】\t\t\t",                                // 16
-      "ツールを導入している。\t\t\t活用事例の蓄積が必要\t\t\t<ul style=\"list-style-type: none\"> 人流分析ツールの導入 職員研修の実施 \t\t\t",  // 17
+      "\t目標設定にあたって重視した点\t\t\t\t経営改革の取組の推進\t\t\t\t",                             // 13
+      "\t【目的】\t\t\t【目標（2030年のあるべき姿）】\t\t\t【目標（年度末のあるべき姿）】\t\t",         // 14
+      "\t<p>政策立案機能の充実を図る。</p>\t\t\t<ul style=\"list-style-type: none\"> 研修が進んでいる。 共有している。 "
+      "\t\t\t成果を共有している。\t\t",                  // 15
+      "【現状】\t\t\t【課題】\t\t\t【事業内容】\t\t\t",  // 16
+      "ツールを導入している。\t\t\t活用事例の蓄積が必要\t\t\t<ul style=\"list-style-type: none\"> 人流分析ツールの導入 "
+      "職員研修の実施 \t\t\t",  // 17
   };
   static constexpr int kTableRow = 10;
   static constexpr int kBlockStart = 12;
@@ -250,9 +252,11 @@ TEST_CASE("Project 1's activities are five list items and a spaced product name 
   REQUIRE(s);
   REQUIRE(s->items.size() == 5);
   CHECK(s->items[0] == "人流分析ツールの契約・導入");
-  CHECK(s->items[1] == "データ利活用に関する各システム（BIツール・DS INSHIGT・人流分析ツール）の運用・アカウントの配付");
+  CHECK(s->items[1] ==
+        "データ利活用に関する各システム（BIツール・DS INSHIGT・人流分析ツール）の運用・アカウントの配付");
   CHECK(s->items[4] == "先進自治体への視察制度の検討");
-  CHECK(s->text.find("データ利活用に関する各システム（BIツール・DS INSHIGT・人流分析ツール）の運用・アカウントの配付\n") !=
+  CHECK(s->text.find(
+            "データ利活用に関する各システム（BIツール・DS INSHIGT・人流分析ツール）の運用・アカウントの配付\n") !=
         std::string::npos);
 }
 
@@ -261,7 +265,8 @@ TEST_CASE("List items led by ・ and by circled numbers are split where the next
   const auto* issues5 = find_section(projects.at(4), SectionKind::issues);
   REQUIRE(issues5);
   REQUIRE(issues5->items.size() == 4);
-  CHECK(issues5->items[0] == "・「八王子市経営計画（前期計画）」経営改革編に掲げる個別取組の着実な推進（広報紙の電子利用の拡大）");
+  CHECK(issues5->items[0] ==
+        "・「八王子市経営計画（前期計画）」経営改革編に掲げる個別取組の着実な推進（広報紙の電子利用の拡大）");
   CHECK(issues5->items[3] == "・探しやすいホームページへの改善（デジタル推進との連携）");
 
   const auto* status4 = find_section(projects.at(3), SectionKind::status);
@@ -289,7 +294,8 @@ TEST_CASE("Block 9's 【現状】 label row, shifted by one cell, still pairs wi
   REQUIRE(activities);
   CHECK(status->text.starts_with("9期審議会において"));
   REQUIRE(status->items.size() == 2);
-  CHECK(status->items[1] == "市政参加のきっかけづくりのため、無作為抽出方式による市民委員等公募制度の運用を行っている。");
+  CHECK(status->items[1] ==
+        "市政参加のきっかけづくりのため、無作為抽出方式による市民委員等公募制度の運用を行っている。");
   CHECK(issues->text.starts_with("庁内に市民参加条例に基づく運用"));
   CHECK(activities->items == std::vector<std::string>{"職員研修", "市民参加推進審議会開催", "市民委員等公募制度運用"});
   CHECK(status->line == 85);
@@ -322,7 +328,8 @@ TEST_CASE("An empty file is refused on line 1", "[plan_parser][errors]") {
   }
 }
 
-TEST_CASE("A block missing its 【現状】 rows is reported as truncated at the block's first line", "[plan_parser][errors]") {
+TEST_CASE("A block missing its 【現状】 rows is reported as truncated at the block's first line",
+          "[plan_parser][errors]") {
   MiniPlan plan;
   plan.lines.resize(MiniPlan::kStatusLabels - 1);  // drop the 【現状】【課題】【事業内容】 rows
   const auto e = parse_error_of(plan.text());
@@ -339,7 +346,8 @@ TEST_CASE("A label row with no value row is reported at the label row", "[plan_p
   CHECK_THAT(e.message(), Catch::Contains("no value row"));
 }
 
-TEST_CASE("A project listed in the table without a detail block is reported at its table row", "[plan_parser][errors]") {
+TEST_CASE("A project listed in the table without a detail block is reported at its table row",
+          "[plan_parser][errors]") {
   MiniPlan plan;
   plan.lines.insert(plan.lines.begin() + MiniPlan::kTableRow, "2\t5\t3\t自治推進\t重要であるため。\t都市戦略課");
   const auto e = parse_error_of(plan.text());
@@ -375,7 +383,8 @@ TEST_CASE("A project number listed twice in the table is reported at its second 
 
 TEST_CASE("A detail block for a project missing from the table is reported at the block", "[plan_parser][errors]") {
   MiniPlan plan;
-  plan.lines[MiniPlan::kBlockStart - 1] = "2\t施策番号\t5\t細施策番号\t1\t細施策名\t政策課題への対応力向上\t事業名\t政策立案機能の充実\t";
+  plan.lines[MiniPlan::kBlockStart - 1] =
+      "2\t施策番号\t5\t細施策番号\t1\t細施策名\t政策課題への対応力向上\t事業名\t政策立案機能の充実\t";
   const auto e = parse_error_of(plan.text());
   CHECK(e.line() == MiniPlan::kBlockStart);
   CHECK_THAT(e.message(), Catch::Contains("not listed"));
@@ -457,7 +466,8 @@ TEST_CASE("Windows line ends and a UTF-8 BOM do not change what is read", "[plan
   }
   const auto a = koe::section_records(real_document().department);
   const auto b = koe::section_records(
-      koe::parse_plan(crlf, koe::test::plan_path().string(), koe::identify_document(koe::test::plan_path())).department);
+      koe::parse_plan(crlf, koe::test::plan_path().string(), koe::identify_document(koe::test::plan_path()))
+          .department);
   REQUIRE(a.size() == b.size());
   for (std::size_t k = 0; k < a.size(); ++k) {
     INFO(a[k].id);
@@ -475,24 +485,38 @@ TEST_CASE("clean_cell removes HTML and keeps list items apart", "[plan_parser][c
   const Row rows[] = {
       {"a paragraph", "<p>先進的政策課題に関する調査研究を行う。</p>", "先進的政策課題に関する調査研究を行う。", {}},
       {"plain text with blanks around it", "  市民意見を的確に把握する。\t", "市民意見を的確に把握する。", {}},
-      {"<ul> items split on spaces", "<ul style=\"list-style-type: none\"> 職員研修 市民参加推進審議会開催 市民委員等公募制度運用 ",
+      {"<ul> items split on spaces",
+       "<ul style=\"list-style-type: none\"> 職員研修 市民参加推進審議会開催 市民委員等公募制度運用 ",
        "職員研修\n市民参加推進審議会開催\n市民委員等公募制度運用",
        {"職員研修", "市民参加推進審議会開催", "市民委員等公募制度運用"}},
-      {"a <ul> of one item", "<ul style=\"list-style-type: none\"> 研修によりデータ利活用を働きかけている ",
-       "研修によりデータ利活用を働きかけている", {}},
-      {"・ led items keep their inner spaces", "<ul style=\"list-style-type: none\"> ・戦略的な パブリシティ活動 ・次代の広報の検討 ",
-       "・戦略的な パブリシティ活動\n・次代の広報の検討", {"・戦略的な パブリシティ活動", "・次代の広報の検討"}},
-      {"・ led items in plain text", "・所管課との連携。 ・事業概要の検討と決定。", "・所管課との連携。\n・事業概要の検討と決定。",
+      {"a <ul> of one item",
+       "<ul style=\"list-style-type: none\"> 研修によりデータ利活用を働きかけている ",
+       "研修によりデータ利活用を働きかけている",
+       {}},
+      {"・ led items keep their inner spaces",
+       "<ul style=\"list-style-type: none\"> ・戦略的な パブリシティ活動 ・次代の広報の検討 ",
+       "・戦略的な パブリシティ活動\n・次代の広報の検討",
+       {"・戦略的な パブリシティ活動", "・次代の広報の検討"}},
+      {"・ led items in plain text",
+       "・所管課との連携。 ・事業概要の検討と決定。",
+       "・所管課との連携。\n・事業概要の検討と決定。",
        {"・所管課との連携。", "・事業概要の検討と決定。"}},
-      {"①② items", "①今年度の相互訪問が円滑に進む。 ②市制110周年の 事業概要の検討。",
+      {"①② items",
+       "①今年度の相互訪問が円滑に進む。 ②市制110周年の 事業概要の検討。",
        "①今年度の相互訪問が円滑に進む。\n②市制110周年の 事業概要の検討。",
        {"①今年度の相互訪問が円滑に進む。", "②市制110周年の 事業概要の検討。"}},
       {"HTML entities", "<p>A&amp;B &lt;広報&gt; &quot;市&quot; &#x3042;&#12354;</p>", "A&B <広報> \"市\" ああ", {}},
-      {"a product name with a space stays together", "<ul style=\"list-style-type: none\"> BIツールとDS INSHIGTの運用 職員研修 ",
-       "BIツールとDS INSHIGTの運用\n職員研修", {"BIツールとDS INSHIGTの運用", "職員研修"}},
-      {"spaces inside brackets do not split", "<ul style=\"list-style-type: none\"> 各システム（BIツール DS INSHIGT）の運用 研修の実施 ",
-       "各システム（BIツール DS INSHIGT）の運用\n研修の実施", {"各システム（BIツール DS INSHIGT）の運用", "研修の実施"}},
-      {"<li> items", "<ul><li>広報紙の発行</li><li>SNS での発信</li></ul>", "広報紙の発行\nSNS での発信",
+      {"a product name with a space stays together",
+       "<ul style=\"list-style-type: none\"> BIツールとDS INSHIGTの運用 職員研修 ",
+       "BIツールとDS INSHIGTの運用\n職員研修",
+       {"BIツールとDS INSHIGTの運用", "職員研修"}},
+      {"spaces inside brackets do not split",
+       "<ul style=\"list-style-type: none\"> 各システム（BIツール DS INSHIGT）の運用 研修の実施 ",
+       "各システム（BIツール DS INSHIGT）の運用\n研修の実施",
+       {"各システム（BIツール DS INSHIGT）の運用", "研修の実施"}},
+      {"<li> items",
+       "<ul><li>広報紙の発行</li><li>SNS での発信</li></ul>",
+       "広報紙の発行\nSNS での発信",
        {"広報紙の発行", "SNS での発信"}},
       {"an empty cell", "   ", "", {}},
   };
@@ -505,7 +529,8 @@ TEST_CASE("clean_cell removes HTML and keeps list items apart", "[plan_parser][c
 }
 
 TEST_CASE("clean_cell never produces invalid UTF-8 from a numeric entity", "[plan_parser][clean_cell]") {
-  for (const char* raw : {"a&#xD800;b", "a&#55296;b", "a&#xDFFF;b", "a&#x110000;b", "a&#0;b", "a&#xFFFFFFFF;b", "a&#;b", "a&#x;b"}) {
+  for (const char* raw :
+       {"a&#xD800;b", "a&#55296;b", "a&#xDFFF;b", "a&#x110000;b", "a&#0;b", "a&#xFFFFFFFF;b", "a&#;b", "a&#x;b"}) {
     INFO(raw);
     const auto cell = koe::clean_cell(raw);
     CHECK_FALSE(koe::utf8::find_invalid(cell.text).has_value());
@@ -520,14 +545,11 @@ TEST_CASE("clean_cell decodes a numeric entity only when it is digits and nothin
     std::string text;
   };
   const Row rows[] = {
-      {"a&#65;b", "aAb"},
-      {"a&#x41;b", "aAb"},
-      {"a&#-1;b", "a&#-1;b"},           // strtoul took a sign and wrapped around
-      {"a&#+65;b", "a&#+65;b"},
-      {"a&# 65;b", "a&# 65;b"},         // and skipped leading blanks
-      {"a&#x-41;b", "a&#x-41;b"},
-      {"a&#x0x41;b", "a&#x0x41;b"},
-      {"a&#65x;b", "a&#65x;b"},         // trailing garbage was ignored
+      {"a&#65;b", "aAb"},         {"a&#x41;b", "aAb"},
+      {"a&#-1;b", "a&#-1;b"},                                // strtoul took a sign and wrapped around
+      {"a&#+65;b", "a&#+65;b"},   {"a&# 65;b", "a&# 65;b"},  // and skipped leading blanks
+      {"a&#x-41;b", "a&#x-41;b"}, {"a&#x0x41;b", "a&#x0x41;b"},
+      {"a&#65x;b", "a&#65x;b"},  // trailing garbage was ignored
   };
   for (const auto& row : rows) {
     INFO(row.raw);

@@ -1,10 +1,9 @@
 // UTF-8 validation and the kana helpers the parser, the analyzer and the API rely on.
-#include <catch2/catch.hpp>
+#include "koe/indexer/utf8.hpp"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
-
-#include "koe/indexer/utf8.hpp"
 
 TEST_CASE("find_invalid gives the offset of the first bad sequence", "[utf8]") {
   struct Case {

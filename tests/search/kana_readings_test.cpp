@@ -1,12 +1,12 @@
 // Voices written in hiragana (as many older citizens write) reach the plans' kanji words by
 // their readings, found as strings where MeCab cannot split the kana.
-#include <catch2/catch.hpp>
+#include "koe/search/kana_readings.hpp"
 
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "koe/search/kana_readings.hpp"
 #include "koe/search/matcher.hpp"
 #include "test_support.hpp"
 
@@ -20,7 +20,8 @@ std::vector<std::string> readings_in(const std::string& text, const std::set<std
   if (with_word_edges) edges = koe::search::kana_word_edges(analysis);
   std::vector<std::string> out;
   auto is_known = [&](std::string_view r) { return known.count(std::string(r)) > 0; };
-  for (const auto& kr : koe::search::cover_kana_runs(analysis.normalized, is_known, {}, edges)) out.push_back(kr.reading);
+  for (const auto& kr : koe::search::cover_kana_runs(analysis.normalized, is_known, {}, edges))
+    out.push_back(kr.reading);
   return out;
 }
 
@@ -34,15 +35,25 @@ TEST_CASE("Readings are found in hiragana runs between particles, not inside oth
     std::vector<std::string> expected;
   };
   const Row rows[] = {
-      {"the longest cover wins over its parts", "しみんさんかの しんぎかいに でて みたいです",
-       {"シミンサンカ", "シミン", "サンカ", "シンギカイ", "ギカイ"}, {"シミンサンカ", "シンギカイ"}},
+      {"the longest cover wins over its parts",
+       "しみんさんかの しんぎかいに でて みたいです",
+       {"シミンサンカ", "シミン", "サンカ", "シンギカイ", "ギカイ"},
+       {"シミンサンカ", "シンギカイ"}},
       {"a reading inside a verb's ending is no word", "せわやくの ひとが やめてしまいました", {"シマイ"}, {}},
-      {"a reading that starts inside a word is none", "こうみんかんで たいそうを していました", {"ミンカン", "シテイ"}, {}},
+      {"a reading that starts inside a word is none",
+       "こうみんかんで たいそうを していました",
+       {"ミンカン", "シテイ"},
+       {}},
       {"two morae are too few, however many characters", "きゅうしょくの あじ", {"キュウ", "ショク"}, {}},
-      {"a long reading may end where the plans' reading does not", "しゅうせきじょまで もっていく", {"シュウセキ"},
+      {"a long reading may end where the plans' reading does not",
+       "しゅうせきじょまで もっていく",
+       {"シュウセキ"},
        {"シュウセキ"}},
       {"the copula is no particle", "どこに たのめば よいのでしょうか", {"ショウカ"}, {}},
-      {"a run ends at kanji, so a reading is found inside mixed text", "市のしんぎかいの委員", {"シンギカイ"}, {"シンギカイ"}},
+      {"a run ends at kanji, so a reading is found inside mixed text",
+       "市のしんぎかいの委員",
+       {"シンギカイ"},
+       {"シンギカイ"}},
       {"katakana is MeCab's to read, not a hiragana run", "シンギカイの委員", {"シンギカイ"}, {}},
       {"a repeated reading is found each time", "こうえんの こうえん", {"コウエン"}, {"コウエン", "コウエン"}},
   };

@@ -1,7 +1,8 @@
 // Referrals: a voice about pensions, traffic lights or 住民票 is no plan's, and koe can say
 // which body handles it. Real analyzer, the shipped dictionaries/referrals.tsv.
-#include <catch2/catch.hpp>
+#include "koe/search/referral.hpp"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,14 +10,13 @@
 #include "koe/indexer/corpus.hpp"
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/section_record.hpp"
-#include "koe/search/referral.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 const koe::search::ReferralTable& table() {
-  static const auto t = koe::search::ReferralTable::load(
-      koe::test::analyzer(), koe::search::referrals_path(koe::test::analyzer().options()));
+  static const auto t = koe::search::ReferralTable::load(koe::test::analyzer(),
+                                                         koe::search::referrals_path(koe::test::analyzer().options()));
   return t;
 }
 

@@ -1,19 +1,19 @@
 // Voice matching, related projects, the project catalogue, the CSV reader and batch routing,
 // over an index of the real corpus built once per test process.
-#include <catch2/catch.hpp>
+#include "koe/search/router.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "koe/indexer/error.hpp"
-#include "koe/search/csv.hpp"
 #include "koe/search/catalogue.hpp"
+#include "koe/search/csv.hpp"
 #include "koe/search/limits.hpp"
 #include "koe/search/matcher.hpp"
 #include "koe/search/related.hpp"
-#include "koe/search/router.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -66,7 +66,9 @@ TEST_CASE("Match refuses a limit out of range and a voice with nothing to match"
   CHECK(match("\xff\xfe").status().http_status == 400);
   ks::MatchOptions small;
   small.max_text_bytes = 10;
-  CHECK(ks::match(koe::test::analyzer(), koe::test::shared_db(), {"ふるさと納税の返礼品", 5}, small).status().http_status == 413);
+  CHECK(ks::match(koe::test::analyzer(), koe::test::shared_db(), {"ふるさと納税の返礼品", 5}, small)
+            .status()
+            .http_status == 413);
 }
 
 TEST_CASE("The limit caps the number of matched projects", "[match]") {
@@ -127,7 +129,8 @@ TEST_CASE("The project catalogue lists the nine projects in order", "[related]")
 }
 
 TEST_CASE("The CSV reader handles quotes, commas and newlines in fields", "[csv]") {
-  const auto p = ks::parse_csv("id,text\r\n1,\"市民の声, 広報\"\r\n2,\"一行目\n二行目\"\n3,\"引用符\"\"付き\"\"\"\n\n4,最後\n");
+  const auto p =
+      ks::parse_csv("id,text\r\n1,\"市民の声, 広報\"\r\n2,\"一行目\n二行目\"\n3,\"引用符\"\"付き\"\"\"\n\n4,最後\n");
   CHECK(p.errors.empty());
   REQUIRE(p.records.size() == 5);
   CHECK(p.records[0].fields == std::vector<std::string>{"id", "text"});
@@ -188,8 +191,9 @@ TEST_CASE("read_voices reads id,text CSV in any of Excel's encodings", "[csv][ro
 }
 
 TEST_CASE("read_voices finds the columns by name and reports a bad row with its line", "[csv][router]") {
-  const auto batch = ks::read_voices("受付番号,意見\n A1 ,広報紙が届かない\n\"A2\",\"折り返し\n改行\"\n\nonly-one-field\n",
-                                     ks::BatchFormat::csv, ks::TextEncoding::automatic);
+  const auto batch =
+      ks::read_voices("受付番号,意見\n A1 ,広報紙が届かない\n\"A2\",\"折り返し\n改行\"\n\nonly-one-field\n",
+                      ks::BatchFormat::csv, ks::TextEncoding::automatic);
   REQUIRE(batch.voices.size() == 2);
   CHECK(batch.voices[0].text == "広報紙が届かない");
   CHECK(batch.voices[1].id == "A2");
@@ -197,7 +201,8 @@ TEST_CASE("read_voices finds the columns by name and reports a bad row with its 
   REQUIRE(batch.errors.size() == 1);
   CHECK_THAT(batch.errors[0], Catch::StartsWith("line 6:"));
 
-  const auto reordered = ks::read_voices("text,id\n広報紙が届かない,A1\n", ks::BatchFormat::csv, ks::TextEncoding::automatic);
+  const auto reordered =
+      ks::read_voices("text,id\n広報紙が届かない,A1\n", ks::BatchFormat::csv, ks::TextEncoding::automatic);
   REQUIRE(reordered.voices.size() == 1);
   CHECK(reordered.voices[0].id == "A1");
   CHECK(reordered.voices[0].text == "広報紙が届かない");
@@ -209,8 +214,9 @@ TEST_CASE("read_voices finds the columns by name and reports a bad row with its 
 }
 
 TEST_CASE("read_voices reads JSON Lines and reports a bad line with its number", "[router]") {
-  const auto batch = ks::read_voices("{\"id\":\"a\",\"text\":\"ふるさと納税\"}\n\n{not json}\n{\"id\":7,\"text\":\"広聴\"}\n{\"id\":\"b\"}\n",
-                                     ks::BatchFormat::automatic, ks::TextEncoding::automatic);
+  const auto batch = ks::read_voices(
+      "{\"id\":\"a\",\"text\":\"ふるさと納税\"}\n\n{not json}\n{\"id\":7,\"text\":\"広聴\"}\n{\"id\":\"b\"}\n",
+      ks::BatchFormat::automatic, ks::TextEncoding::automatic);
   REQUIRE(batch.voices.size() == 2);
   CHECK(batch.voices[0].id == "a");
   CHECK(batch.voices[1].id == "7");
@@ -224,8 +230,9 @@ TEST_CASE("read_voices refuses an array or object id, however deeply nested, wit
   // dump() of a nested id recursed once per level: 100,000 '[' overflowed an 8 MiB stack.
   const std::size_t depth = 200'000;
   const std::string deep = "{\"id\":" + std::string(depth, '[') + std::string(depth, ']') + ",\"text\":\"広聴\"}";
-  const auto batch = ks::read_voices(deep + "\n{\"id\":{\"a\":1},\"text\":\"広報\"}\n{\"id\":null,\"text\":\"市民参加\"}\n",
-                                     ks::BatchFormat::jsonl, ks::TextEncoding::automatic);
+  const auto batch =
+      ks::read_voices(deep + "\n{\"id\":{\"a\":1},\"text\":\"広報\"}\n{\"id\":null,\"text\":\"市民参加\"}\n",
+                      ks::BatchFormat::jsonl, ks::TextEncoding::automatic);
   REQUIRE(batch.errors.size() == 2);
   CHECK_THAT(batch.errors[0], Catch::StartsWith("line 1:") && Catch::Contains("string or a number"));
   CHECK_THAT(batch.errors[1], Catch::StartsWith("line 2:"));
@@ -233,4 +240,3 @@ TEST_CASE("read_voices refuses an array or object id, however deeply nested, wit
   CHECK(batch.voices[0].text == "市民参加");
   CHECK(batch.voices[0].line == 3);
 }
-

@@ -1,7 +1,6 @@
 // Staff search over an index of the real corpus, built once per test process.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <string>
 #include <vector>
@@ -160,7 +159,8 @@ TEST_CASE("OR between two words finds sections holding either, all in the first 
   const auto b = ok("人流");
   REQUIRE(a.total == 2);
   REQUIRE(b.total == 2);
-  for (const std::string& q : {std::string("桑都ペイ OR 人流"), std::string("桑都ペイ | 人流"), std::string("桑都ペイ　ＯＲ　人流")}) {
+  for (const std::string& q :
+       {std::string("桑都ペイ OR 人流"), std::string("桑都ペイ | 人流"), std::string("桑都ペイ　ＯＲ　人流")}) {
     INFO("query «" << q << "»");
     const auto r = ok(q);
     CHECK(r.total == 4);
@@ -218,7 +218,8 @@ TEST_CASE("Filters in the query narrow the results", "[search][filters]") {
 TEST_CASE("Department sections are searchable and belong to no project", "[search]") {
   const auto r = ok("ブランディング");
   REQUIRE(r.total == 2);  // the 部のビジョン and a goal of ふるさと納税
-  const auto it = std::find_if(r.hits.begin(), r.hits.end(), [](const auto& h) { return h.section.kind == koe::SectionKind::vision; });
+  const auto it = std::find_if(r.hits.begin(), r.hits.end(),
+                               [](const auto& h) { return h.section.kind == koe::SectionKind::vision; });
   REQUIRE(it != r.hits.end());
   CHECK_FALSE(it->section.project_id.has_value());
   CHECK(it->section.department == "市長公室");
@@ -302,7 +303,8 @@ TEST_CASE("Facet counts agree with the results", "[search][facets]") {
   CHECK(got_kinds == kinds);
   CHECK(got_projects == projects);
   // Largest first.
-  for (std::size_t k = 1; k < r.division_facet.size(); ++k) CHECK(r.division_facet[k - 1].count >= r.division_facet[k].count);
+  for (std::size_t k = 1; k < r.division_facet.size(); ++k)
+    CHECK(r.division_facet[k - 1].count >= r.division_facet[k].count);
 }
 
 TEST_CASE("With a 課 picked, the 課 facet still shows the others to switch to", "[search][facets]") {
@@ -337,7 +339,8 @@ TEST_CASE("Paging through hundreds of results gives each section once and a stea
   // Twelve copies of the plan (996 sections): more matches than the searcher counts exactly.
   koe::test::TempDir dir("koe-search-paging");
   const auto plan = koe::test::read_file(koe::test::plan_path());
-  for (int k = 0; k < 12; ++k) koe::test::write_file(dir / "corpus" / "2026" / ("dept" + std::to_string(k) + ".tsv"), plan);
+  for (int k = 0; k < 12; ++k)
+    koe::test::write_file(dir / "corpus" / "2026" / ("dept" + std::to_string(k) + ".tsv"), plan);
   const auto summary = koe::build_index(koe::test::analyzer(), {{dir / "corpus"}, dir / "db"});
   REQUIRE(summary.sections == 12 * 83);
   const Xapian::Database db((dir / "db").string());

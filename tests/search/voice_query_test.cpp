@@ -1,7 +1,6 @@
 // How a citizen's voice becomes a query: words that cost position reads on every candidate
 // stay out of it, words that need their order keep it.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "koe/search/query_builder.hpp"

@@ -3,9 +3,9 @@
 /// when it goes out of scope.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <thread>

@@ -1,7 +1,6 @@
 // The wire module: the JSON koe writes, the CSV and JSON Lines of routed voices, and the
 // reading of JSON request bodies (hostile ones included).
 #include <catch2/catch.hpp>
-
 #include <sstream>
 #include <string>
 #include <vector>
@@ -90,7 +89,8 @@ TEST_CASE("Routed CSV never lets a citizen's text start an Excel formula", "[rou
 TEST_CASE("route_file turns JSON Lines into JSON Lines", "[router]") {
   koe::test::TempDir dir("koe-route");
   koe::test::write_file(dir / "in.jsonl",
-                        "{\"id\":\"v1\",\"text\":\"ふるさと納税の返礼品を増やして\"}\n{\"id\":\"v2\",\"text\":\"市道の穴を直して\"}\nnot json\n");
+                        "{\"id\":\"v1\",\"text\":\"ふるさと納税の返礼品を増やして\"}\n{\"id\":\"v2\",\"text\":"
+                        "\"市道の穴を直して\"}\nnot json\n");
   kw::RouteFileOptions o;
   o.in = dir / "in.jsonl";
   o.out = dir / "out.jsonl";
@@ -168,17 +168,22 @@ TEST_CASE("A match body becomes a MatchRequest or names what is wrong", "[wire][
     const char* code;  // "" when it must be accepted
   };
   const Row rows[] = {
-      {R"({"text": "ふるさと納税", "limit": 3})", ""}, {R"({"text": "x"})", ""},
-      {R"(["text"])", "invalid_json"},              {R"({})", "missing_text"},
-      {R"({"text": 5})", "invalid_text"},           {R"({"text": null})", "invalid_text"},
+      {R"({"text": "ふるさと納税", "limit": 3})", ""},
+      {R"({"text": "x"})", ""},
+      {R"(["text"])", "invalid_json"},
+      {R"({})", "missing_text"},
+      {R"({"text": 5})", "invalid_text"},
+      {R"({"text": null})", "invalid_text"},
       {R"({"text": "x", "limit": 2.5})", "limit_out_of_range"},
       {R"({"text": "x", "limit": "3"})", "limit_out_of_range"},
   };
   for (const auto& row : rows) {
     INFO(row.body);
     const auto r = kw::match_request(nlohmann::json::parse(row.body));
-    if (*row.code == '\0') CHECK(r.ok());
-    else CHECK(r.status().code == row.code);
+    if (*row.code == '\0')
+      CHECK(r.ok());
+    else
+      CHECK(r.status().code == row.code);
   }
   const auto big = kw::match_request(nlohmann::json::parse(R"({"text": "x", "limit": 99999999999999999999})"));
   CHECK((!big.ok() || big.value().limit > ks::kMatchLimitRange.max));
@@ -215,5 +220,6 @@ TEST_CASE("The match JSON names the route only when the voice is in scope", "[wi
   REQUIRE(out.ok());
   CHECK(kw::match_json(out.value())["route"].is_null());
   CHECK(kw::routed_voice_json("v2", out.value())["project_id"].is_null());
-  CHECK(kw::error_json(koe::Status::invalid("empty_text", "m")) == nlohmann::json::parse(R"({"error":{"code":"empty_text","message":"m"}})"));
+  CHECK(kw::error_json(koe::Status::invalid("empty_text", "m")) ==
+        nlohmann::json::parse(R"({"error":{"code":"empty_text","message":"m"}})"));
 }

@@ -79,16 +79,17 @@ Json voice_list_json(const desk::VoiceList& list, TextAccess access) {
 Json history_json(std::int64_t voice_id, const std::vector<desk::HistoryEntry>& history) {
   Json out = Json::array();
   for (const auto& h : history)
-    out.push_back({{"revision", h.revision},
-                   {"at", h.at},
-                   {"actor", h.actor},
-                   {"action", h.action},
-                   {"from_status", h.from_status ? Json(std::string(desk::status_name(*h.from_status))) : Json(nullptr)},
-                   {"to_status", std::string(desk::status_name(h.to_status))},
-                   {"route_before", desk_route_json(h.route_before)},
-                   {"route_after", desk_route_json(h.route_after)},
-                   {"answer", or_null(h.answer)},
-                   {"note", or_null(h.note)}});
+    out.push_back(
+        {{"revision", h.revision},
+         {"at", h.at},
+         {"actor", h.actor},
+         {"action", h.action},
+         {"from_status", h.from_status ? Json(std::string(desk::status_name(*h.from_status))) : Json(nullptr)},
+         {"to_status", std::string(desk::status_name(h.to_status))},
+         {"route_before", desk_route_json(h.route_before)},
+         {"route_after", desk_route_json(h.route_after)},
+         {"answer", or_null(h.answer)},
+         {"note", or_null(h.note)}});
   return {{"voice_id", voice_id}, {"history", out}};
 }
 
@@ -159,14 +160,16 @@ Result<desk::NewVoice> new_voice_request(const Json& body, const std::string& to
     return Status::invalid("empty_text", "\"text\" is empty: paste the voice");
   std::string received;
   for (const auto& [name, out] : {std::pair<const char*, std::string*>{"channel", &v.channel},
-                                  {"external_id", &v.external_id}, {"received_at", &received}})
+                                  {"external_id", &v.external_id},
+                                  {"received_at", &received}})
     if (Status s = read_string(body, name, *out); !s.ok()) return s;
   if (received.empty()) {
     v.received_at = today;
   } else if (auto date = desk::parse_date(received)) {
     v.received_at = *date;
   } else {
-    return Status::invalid("invalid_date", "received_at «" + received + "» is not a date (2024-04-01, 2024/4/1, 令和6年4月1日)");
+    return Status::invalid("invalid_date",
+                           "received_at «" + received + "» is not a date (2024-04-01, 2024/4/1, 令和6年4月1日)");
   }
   return v;
 }
@@ -177,11 +180,13 @@ Result<VoiceEdit> voice_edit_request(
   VoiceEdit edit;
   const auto version = body.find("version");
   if (version == body.end() || !version->is_number_integer())
-    return Status::invalid("missing_version", "\"version\" must be the version of the voice you edited (a whole number)");
+    return Status::invalid("missing_version",
+                           "\"version\" must be the version of the voice you edited (a whole number)");
   edit.version = version->get<std::int64_t>();
   if (const auto route = body.find("route"); route != body.end() && !route->is_null()) {
     if (!route->is_object() || route->size() != 1)
-      return Status::invalid("invalid_route", "\"route\" must be one of {\"project_id\"}, {\"division\"}, {\"referral\"}");
+      return Status::invalid("invalid_route",
+                             "\"route\" must be one of {\"project_id\"}, {\"division\"}, {\"referral\"}");
     const auto first = route->begin();
     const std::string key = first.key();
     const Json& value = first.value();
@@ -197,12 +202,16 @@ Result<VoiceEdit> voice_edit_request(
     } else if (key == "referral") {
       edit.change.route = desk::Route::to_referral(target);
     } else {
-      return Status::invalid("invalid_route", "\"route\" must be one of {\"project_id\"}, {\"division\"}, {\"referral\"}");
+      return Status::invalid("invalid_route",
+                             "\"route\" must be one of {\"project_id\"}, {\"division\"}, {\"referral\"}");
     }
   }
   if (const auto status = body.find("status"); status != body.end() && !status->is_null()) {
     const auto parsed = status->is_string() ? desk::parse_status(status->get<std::string>()) : std::nullopt;
-    if (!parsed) return Status::invalid("invalid_status", "\"status\" must be one of new, confirmed, forwarded, answered, published, out_of_scope, referred");
+    if (!parsed)
+      return Status::invalid(
+          "invalid_status",
+          "\"status\" must be one of new, confirmed, forwarded, answered, published, out_of_scope, referred");
     edit.change.status = *parsed;
   }
   std::string answer;
@@ -211,7 +220,8 @@ Result<VoiceEdit> voice_edit_request(
     if (Status s = read_string(body, "answer", answer); !s.ok()) return s;
     edit.change.answer = answer;
   }
-  if (edit.change.empty()) return Status::invalid("empty_change", "the body changes nothing: give a route, a status, an answer or a note");
+  if (edit.change.empty())
+    return Status::invalid("empty_change", "the body changes nothing: give a route, a status, an answer or a note");
   return edit;
 }
 

@@ -97,8 +97,10 @@ Json match_json(const search::MatchResponse& r) {
   for (const auto& m : r.matches) {
     Json sections = Json::array();
     for (const auto& s : m.sections)
-      sections.push_back(
-          {{"kind", kind_json(s.section.kind)}, {"label", s.section.label}, {"snippet", s.snippet}, {"score", s.score}});
+      sections.push_back({{"kind", kind_json(s.section.kind)},
+                          {"label", s.section.label},
+                          {"snippet", s.snippet},
+                          {"score", s.score}});
     matches.push_back({{"project", project_ref_json(m.project)},
                        {"score", m.score},
                        {"strength", m.strength},

@@ -18,13 +18,18 @@ int nesting_depth(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    else if (c == ']' || c == '}') --depth;
+    if (c == '"')
+      in_string = true;
+    else if (c == '[' || c == '{')
+      deepest = std::max(deepest, ++depth);
+    else if (c == ']' || c == '}')
+      --depth;
   }
   return deepest;
 }
@@ -35,7 +40,8 @@ Result<nlohmann::json> parse_json_body(std::string_view text) {
   if (auto bad = utf8::find_invalid(text))
     return Status::invalid("invalid_utf8", "the body is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
   if (nesting_depth(text) > kMaxJsonDepth)
-    return Status::invalid("invalid_json", "the body is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
+    return Status::invalid("invalid_json",
+                           "the body is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
@@ -54,7 +60,8 @@ Result<search::MatchRequest> match_request(const nlohmann::json& body) {
   if (const auto limit = body.find("limit"); limit != body.end()) {
     if (!limit->is_number_integer())
       return search::parse_count("limit", limit->dump(), search::kMatchLimitRange).status();
-    request.limit = limit->is_number_unsigned() && limit->get<std::uint64_t>() > INT64_MAX ? INT64_MAX : limit->get<std::int64_t>();
+    request.limit =
+        limit->is_number_unsigned() && limit->get<std::uint64_t>() > INT64_MAX ? INT64_MAX : limit->get<std::int64_t>();
   }
   return request;
 }
@@ -73,8 +80,10 @@ Result<search::VoiceBatch> voice_batch(const nlohmann::json& body) {
     }
     std::string id = std::to_string(i);
     if (const auto it = v.find("id"); it != v.end()) {
-      if (it->is_string()) id = it->get<std::string>();
-      else if (it->is_number()) id = it->dump();
+      if (it->is_string())
+        id = it->get<std::string>();
+      else if (it->is_number())
+        id = it->dump();
       else {
         batch.errors.push_back(where + "\"id\" must be a string or a number");
         continue;

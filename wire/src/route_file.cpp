@@ -70,10 +70,10 @@ RouteSummary route_file(const Analyzer& analyzer, const Xapian::Database& db, co
   summary.encoding = batch.encoding;
   // read_voices says "line N: …"; the file's name replaces "line ".
   for (const auto& e : batch.errors) summary.errors.push_back(options.in.string() + ":" + e.substr(5));
-  const search::BatchFormat out_format = format_of(
-      options.out, options.format != search::BatchFormat::automatic ? options.format
-                   : in_format == search::BatchFormat::jsonl     ? search::BatchFormat::jsonl
-                                                                 : search::BatchFormat::csv);
+  const search::BatchFormat out_format =
+      format_of(options.out, options.format != search::BatchFormat::automatic ? options.format
+                             : in_format == search::BatchFormat::jsonl        ? search::BatchFormat::jsonl
+                                                                              : search::BatchFormat::csv);
 
   // Written to a temporary file and renamed, so a failed run never leaves half a file behind.
   const auto tmp = std::filesystem::path(options.out.string() + ".part");
@@ -82,20 +82,21 @@ RouteSummary route_file(const Analyzer& analyzer, const Xapian::Database& db, co
     if (!out) throw Error(options.out.string() + ": cannot write the output file");
     if (out_format == search::BatchFormat::csv) out << "\xEF\xBB\xBF" << routed_csv_header();
     std::size_t done = 0;
-    search::route_each(analyzer, db, batch, options.match,
-                       [&](const search::Voice& v, const Result<search::MatchResponse>& m) {
-                         ++summary.voices;
-                         if (progress) progress(++done, batch.voices.size());
-                         if (!m.ok()) {
-                           ++summary.skipped;
-                           summary.errors.push_back(options.in.string() + ":" + std::to_string(v.line) + ": " +
-                                                    m.status().message);
-                           return;
-                         }
-                         ++(m.value().out_of_scope ? summary.out_of_scope : summary.routed);
-                         if (out_format == search::BatchFormat::csv) out << routed_csv_row(v, m.value());
-                         else out << dump(routed_voice_json(v.id, m.value())) << "\n";
-                       });
+    search::route_each(
+        analyzer, db, batch, options.match, [&](const search::Voice& v, const Result<search::MatchResponse>& m) {
+          ++summary.voices;
+          if (progress) progress(++done, batch.voices.size());
+          if (!m.ok()) {
+            ++summary.skipped;
+            summary.errors.push_back(options.in.string() + ":" + std::to_string(v.line) + ": " + m.status().message);
+            return;
+          }
+          ++(m.value().out_of_scope ? summary.out_of_scope : summary.routed);
+          if (out_format == search::BatchFormat::csv)
+            out << routed_csv_row(v, m.value());
+          else
+            out << dump(routed_voice_json(v.id, m.value())) << "\n";
+        });
     summary.skipped += batch.errors.size();
     if (!out) throw Error(options.out.string() + ": write failed");
   }

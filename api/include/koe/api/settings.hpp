@@ -8,12 +8,11 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "koe/indexer/analyzer.hpp"
 #include "koe/search/matcher.hpp"
@@ -44,9 +43,9 @@ struct Settings {
   bool access_log = true;
   /// The voice desk's database (SQLite), created on first use; empty: no desk.
   std::filesystem::path store;
-  int session_hours = 10;       ///< a signed-in page session lasts this long (one working day)
-  bool secure_cookie = false;   ///< mark the session cookie Secure (behind an HTTPS proxy)
-  int overdue_days = 14;        ///< a voice unanswered this long since received is overdue
+  int session_hours = 10;      ///< a signed-in page session lasts this long (one working day)
+  bool secure_cookie = false;  ///< mark the session cookie Secure (behind an HTTPS proxy)
+  int overdue_days = 14;       ///< a voice unanswered this long since received is overdue
   std::size_t max_import_bytes = 32 * 1024 * 1024;
   AnalyzerOptions analyzer = default_analyzer_options();
   /// The routing rule's thresholds; read them through match_options().

@@ -37,14 +37,14 @@ struct IndexSummary {
   std::size_t documents_changed = 0;  ///< added or replaced
   std::size_t documents_removed = 0;
   std::size_t projects = 0;
-  std::size_t sections = 0;           ///< sections in the index after the run
-  std::size_t terms = 0;              ///< distinct terms in the index
-  std::size_t postings = 0;           ///< total term occurrences
-  std::uint64_t text_bytes = 0;       ///< bytes of section text analyzed this run
+  std::size_t sections = 0;      ///< sections in the index after the run
+  std::size_t terms = 0;         ///< distinct terms in the index
+  std::size_t postings = 0;      ///< total term occurrences
+  std::uint64_t text_bytes = 0;  ///< bytes of section text analyzed this run
   double seconds = 0;
-  bool committed = false;             ///< false when nothing changed (the revision stays)
-  std::filesystem::path database;     ///< the directory of the database now current
-  std::vector<std::string> errors;    ///< documents that could not be read (kept as before)
+  bool committed = false;           ///< false when nothing changed (the revision stays)
+  std::filesystem::path database;   ///< the directory of the database now current
+  std::vector<std::string> errors;  ///< documents that could not be read (kept as before)
   std::vector<ParseWarning> warnings;
 };
 

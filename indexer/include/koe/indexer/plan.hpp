@@ -44,8 +44,8 @@ struct Section {
 };
 
 struct Project {
-  std::string id;  ///< stable and URL-safe: "<document id>-<番号>"
-  int number = 0;  ///< 番号
+  std::string id;               ///< stable and URL-safe: "<document id>-<番号>"
+  int number = 0;               ///< 番号
   std::string policy;           ///< 施策番号
   std::string sub_policy;       ///< 細施策番号
   std::string sub_policy_name;  ///< 細施策名
@@ -58,11 +58,11 @@ struct Project {
 };
 
 struct Department {
-  std::string doc_id;       ///< stable id of the source document, e.g. "2026-shichokoshitsu"
-  std::string name;         ///< e.g. 市長公室
-  std::string head_title;   ///< 部長名 as printed, e.g. 市長公室長
-  std::string fiscal_year;  ///< from the corpus layout (`corpus/<year>/…`), may be empty
-  std::string source;       ///< path of the source file
+  std::string doc_id;             ///< stable id of the source document, e.g. "2026-shichokoshitsu"
+  std::string name;               ///< e.g. 市長公室
+  std::string head_title;         ///< 部長名 as printed, e.g. 市長公室長
+  std::string fiscal_year;        ///< from the corpus layout (`corpus/<year>/…`), may be empty
+  std::string source;             ///< path of the source file
   std::vector<Section> sections;  ///< mission, vision
   std::vector<Project> projects;
 };

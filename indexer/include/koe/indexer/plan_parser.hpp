@@ -43,8 +43,7 @@ CellText clean_cell(std::string_view raw);
 /// Parses one document. Throws ParseError (file, line, what was expected) on anything it
 /// cannot read: an empty file, invalid UTF-8, a truncated block, a label row with no values,
 /// a project listed in the header table without a detail block, a file that is not a plan.
-ParsedDocument parse_plan(std::string_view content, const std::string& source,
-                          const DocumentIdentity& identity);
+ParsedDocument parse_plan(std::string_view content, const std::string& source, const DocumentIdentity& identity);
 ParsedDocument parse_plan_file(const std::filesystem::path& path);
 
 }  // namespace koe

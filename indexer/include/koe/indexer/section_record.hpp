@@ -18,7 +18,7 @@ struct SectionRecord {
   std::string doc_id;
   std::string fiscal_year;
   std::string source;
-  std::optional<std::string> project_id;  ///< absent for department sections
+  std::optional<std::string> project_id;    ///< absent for department sections
   std::optional<std::string> project_name;  ///< 事業名 (stored as "project")
   std::string division;
   int number = 0;

@@ -47,8 +47,8 @@ struct MatchedSection {
 struct ProjectMatch {
   ProjectSummary project;
   double score = 0;
-  double strength = 0;     ///< score / ln(1 + N)
-  double evidence = 0;     ///< summed idf of the voice's nouns found here / ln(1 + N)
+  double strength = 0;  ///< score / ln(1 + N)
+  double evidence = 0;  ///< summed idf of the voice's nouns found here / ln(1 + N)
   /// The share of the voice's own nouns (weighted by idf; a noun no plan uses weighs most)
   /// that this project holds: low when the voice is mostly about something else.
   double coverage = 0;

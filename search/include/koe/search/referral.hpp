@@ -15,8 +15,8 @@ namespace koe::search {
 
 /// The body a voice belongs to, with the line a clerk reads to the citizen.
 struct Referral {
-  std::string body;    ///< 日本年金機構（八王子年金事務所）
-  std::string reason;  ///< one Japanese sentence: who handles this and why
+  std::string body;                ///< 日本年金機構（八王子年金事務所）
+  std::string reason;              ///< one Japanese sentence: who handles this and why
   std::vector<std::string> terms;  ///< the voice's words that pointed there, in voice order
   double evidence = 0;             ///< summed weight of those words
 };

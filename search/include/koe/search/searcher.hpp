@@ -18,7 +18,7 @@ namespace koe::search {
 
 struct SearchRequest {
   std::string query;
-  Filters filters;  ///< added to the filters written in the query
+  Filters filters;          ///< added to the filters written in the query
   std::int64_t limit = 10;  ///< within kSearchLimitRange
   std::int64_t offset = 0;  ///< within kSearchOffsetRange
 };
