@@ -43,14 +43,16 @@ def load(server, set_dir):
                 "top": top["project"]["name"] if top else None,
                 "strength": top["strength"] if top else 0.0,
                 "evidence": top["evidence"] if top else 0.0,
+                "coverage": top.get("coverage", 1.0) if top else 0.0,
+                "referral": (m.get("referral") or {}).get("body"),
             })
     return rows
 
 
-def score(rows, s, e):
+def score(rows, s, e, c=0.0):
     oos = [r for r in rows if r["scope"] == "out"]
     ins = [r for r in rows if r["scope"] == "in"]
-    abstain = lambda r: r["top"] is None or r["strength"] < s or r["evidence"] < e
+    abstain = lambda r: r["top"] is None or r["strength"] < s or r["evidence"] < e or r["coverage"] < c
     oos_recall = sum(abstain(r) for r in oos) / len(oos) if oos else float("nan")
     wrongly = sum(abstain(r) for r in ins) / len(ins) if ins else float("nan")
     right = sum(abstain(r) for r in oos) + sum((not abstain(r)) and r["top"] in r["gold"] for r in ins)
@@ -63,6 +65,7 @@ def main():
     ap.add_argument("--json", help="write every voice's strength and evidence here")
     ap.add_argument("--strengths", default="0,0.8,1.0,1.2,1.4,1.55,1.7,1.9,2.1,2.4,2.8")
     ap.add_argument("--evidences", default="0,0.2,0.35,0.5,0.65,0.8,1.0")
+    ap.add_argument("--coverages", default="0")
     args = ap.parse_args()
     rows = []
     for pair in args.pair:
@@ -72,12 +75,13 @@ def main():
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(rows, f, ensure_ascii=False, indent=1)
     sets = sorted({r["set"] for r in rows})
-    print("S\tE\toos_recall\twrongly_abstained\tend_to_end\t" + "\t".join(f"e2e:{s.rstrip('/').split('/')[-1]}" for s in sets))
+    print("S\tE\tC\toos_recall\twrongly_abstained\tend_to_end\t" + "\t".join(f"e2e:{s.rstrip('/').split('/')[-1]}" for s in sets))
     for s in map(float, args.strengths.split(",")):
         for e in map(float, args.evidences.split(",")):
-            o, w, a = score(rows, s, e)
-            per = [score([r for r in rows if r["set"] == st], s, e)[2] for st in sets]
-            print(f"{s}\t{e}\t{o:.3f}\t{w:.3f}\t{a:.3f}\t" + "\t".join(f"{x:.3f}" for x in per))
+          for c in map(float, args.coverages.split(",")):
+            o, w, a = score(rows, s, e, c)
+            per = [score([r for r in rows if r["set"] == st], s, e, c)[2] for st in sets]
+            print(f"{s}\t{e}\t{c}\t{o:.3f}\t{w:.3f}\t{a:.3f}\t" + "\t".join(f"{x:.3f}" for x in per))
 
 
 if __name__ == "__main__":

@@ -86,6 +86,11 @@ void guarded(F&& body) {
   }
 }
 
+/// The referral table of the analyzer's dictionaries, as the server loads it.
+search::ReferralTable referral_table(const Analyzer& analyzer) {
+  return search::ReferralTable::load(analyzer, search::referrals_path(analyzer.options()));
+}
+
 std::vector<std::filesystem::path> as_paths(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
 std::string read_text_arg(const std::string& arg) {
@@ -270,6 +275,7 @@ void print_match(const search::MatchResponse& resp) {
               << best->project.name << "\n";
   else
     std::cout << "out of scope: this voice concerns none of the plans in the index\n";
+  if (resp.referral) std::cout << "refer to: " << resp.referral->body << " — " << resp.referral->reason << "\n";
   for (std::size_t k = 0; k < resp.matches.size(); ++k) {
     const auto& m = resp.matches[k];
     std::cout << "\n"
@@ -296,7 +302,8 @@ void register_match(CLI::App& app) {
       const api::Settings s = settings.load();
       Analyzer analyzer(s.analyzer);
       Xapian::Database database = open_index(s.db);
-      auto r = search::match(analyzer, database, {read_text_arg(text), limit}, s.match_options());
+      const auto referrals = referral_table(analyzer);
+      auto r = search::match(analyzer, database, {read_text_arg(text), limit}, s.match_options(), {&referrals});
       if (!report(r.status())) return;
       if (json) return print_json(wire::match_json(r.value()));
       print_match(r.value());
@@ -332,6 +339,8 @@ void register_route(CLI::App& app) {
                        : format == "csv" ? search::BatchFormat::csv
                                          : search::BatchFormat::jsonl;
       options.match = s.match_options();
+      const auto referrals = referral_table(analyzer);
+      options.sources.referrals = &referrals;
       auto summary = wire::route_file(analyzer, database, options, progress_bar("voices", 100, 50));
       for (const auto& e : summary.errors) std::cerr << "koe: skipped " << e << "\n";
       std::printf("routed %zu voices (%s): %zu to a project, %zu out of scope, %zu skipped, %.2f s → %s\n",
@@ -514,7 +523,8 @@ void register_voices(CLI::App& app) {
     guarded([] {
       const api::Settings s = desk_settings(settings);
   Analyzer analyzer(s.analyzer);
-  api::VoiceDesk desk(s, analyzer);
+  const auto referrals = referral_table(analyzer);
+  api::VoiceDesk desk(s, analyzer, {&referrals});
   Xapian::Database db = open_index(s.db);
   std::ifstream file(in, std::ios::binary);
   if (!file) throw Error(in + ": cannot open the file");

@@ -77,7 +77,7 @@ void post_match(Service& s, Call& c) {
   auto mr = wire::match_request(body.value());
   if (!mr.ok()) return send_status(res, mr.status());
   with_index(s, res, [&](Xapian::Database& db) {
-    auto r = search::match(s.analyzer, db, mr.value(), s.settings.match_options());
+    auto r = search::match(s.analyzer, db, mr.value(), s.settings.match_options(), s.sources);
     if (!r.ok()) return send_status(res, r.status());
     send_json(res, 200, wire::match_json(r.value()));
   });
@@ -110,7 +110,7 @@ void post_route(Service& s, Call& c) {
   with_index(s, res, [&](Xapian::Database& db) {
     Json results = Json::array();
     Json errors = batch.value().errors;
-    search::route_each(s.analyzer, db, batch.value(), s.settings.match_options(),
+    search::route_each(s.analyzer, db, batch.value(), s.settings.match_options(), s.sources,
                        [&](const search::Voice& v, const Result<search::MatchResponse>& r) {
                          if (r.ok())
                            results.push_back(wire::routed_voice_json(v.id, r.value()));

@@ -97,6 +97,7 @@ struct Server::Impl {
   RouteTable routes;
   std::unique_ptr<http::Server> transport;
 
+  std::unique_ptr<search::ReferralTable> referrals;
   std::unique_ptr<VoiceDesk> desk;
 
   void handle(http::Request& req, http::Response& res);
@@ -261,10 +262,13 @@ Server::Server(Settings settings) : impl_(std::make_unique<Impl>()) {
   auto& s = impl_->settings;
   impl_->analyzer = std::make_unique<Analyzer>(s.analyzer);
   impl_->index = std::make_unique<IndexHandles>(s.db);
-  if (!s.store.empty()) impl_->desk = std::make_unique<VoiceDesk>(s, *impl_->analyzer);
+  impl_->referrals = std::make_unique<search::ReferralTable>(
+      search::ReferralTable::load(*impl_->analyzer, search::referrals_path(s.analyzer)));
+  const search::MatchSources sources{impl_->referrals.get()};
+  if (!s.store.empty()) impl_->desk = std::make_unique<VoiceDesk>(s, *impl_->analyzer, sources);
   impl_->service.reset(new Service{s, *impl_->analyzer, *impl_->index, impl_->metrics,
                                    s.web_root.empty() ? std::filesystem::path(KOE_DEFAULT_WEB_ROOT) : s.web_root,
-                                   impl_->desk.get()});
+                                   impl_->desk.get(), sources});
   impl_->routes = build_routes(*impl_->service);
   impl_->service->routes = &impl_->routes;
 

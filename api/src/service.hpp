@@ -21,6 +21,7 @@ struct Service {
   Metrics& metrics;
   std::filesystem::path web_root;
   VoiceDesk* desk = nullptr;           ///< the voice desk, when the server has a store
+  search::MatchSources sources;        ///< what routing consults besides the plans
   const RouteTable* routes = nullptr;  ///< the table built from this service (for openapi.json)
 };
 

@@ -294,6 +294,10 @@ std::vector<SettingInfo> make_table() {
   t.push_back(setting(
       {"match_high_strength", "KOE_MATCH_HIGH_STRENGTH", "", "High confidence from this strength."},
       [](auto& s) -> auto& { return s.match.high_strength; }, non_negative));
+  t.push_back(setting(
+      {"match_referral_max_strength", "KOE_MATCH_REFERRAL_MAX_STRENGTH", "",
+       "A voice naming another body (referrals.tsv) is out of scope unless a project is this strong."},
+      [](auto& s) -> auto& { return s.match.referral_max_strength; }, non_negative));
   return t;
 }
 

@@ -22,9 +22,10 @@ desk::AccountsOptions accounts_options(const Settings& settings) {
 
 }  // namespace
 
-VoiceDesk::VoiceDesk(const Settings& settings, const Analyzer& analyzer)
+VoiceDesk::VoiceDesk(const Settings& settings, const Analyzer& analyzer, search::MatchSources sources)
     : settings_(settings),
       analyzer_(analyzer),
+      sources_(sources),
       store_(desk::open_sqlite_store(settings.store, store_options(analyzer))),
       accounts_(std::make_unique<desk::Accounts>(
           desk::open_sqlite_account_store(settings.store, store_options(analyzer)), accounts_options(settings))) {}
@@ -32,7 +33,7 @@ VoiceDesk::VoiceDesk(const Settings& settings, const Analyzer& analyzer)
 VoiceDesk::~VoiceDesk() = default;
 
 Result<desk::Voice> VoiceDesk::receive(desk::NewVoice voice, const desk::Actor& actor, const Xapian::Database& db) {
-  auto suggestion = search::match(analyzer_, db, {voice.text, 5}, settings_.match_options());
+  auto suggestion = search::match(analyzer_, db, {voice.text, 5}, settings_.match_options(), sources_);
   if (!suggestion.ok()) return suggestion.status();
   voice.suggestion = wire::suggestion_of(suggestion.value());
   return store_->add_voice(voice, actor);
@@ -44,7 +45,7 @@ Result<desk::ImportReport> VoiceDesk::import(std::vector<desk::NewVoice> voices,
   for (auto& v : voices) {
     // A voice that cannot be matched (too long, nothing to match) is still a voice the city
     // received: it is kept without a suggestion, and the store checks the rest of it.
-    auto suggestion = search::match(analyzer_, db, {v.text, 5}, settings_.match_options());
+    auto suggestion = search::match(analyzer_, db, {v.text, 5}, settings_.match_options(), sources_);
     if (suggestion.ok()) v.suggestion = wire::suggestion_of(suggestion.value());
   }
   desk::ImportOptions options;

@@ -151,10 +151,24 @@ void decide_confidence(const MatchOptions& options, double scale, double runner_
   }
 }
 
+/// Names the body an out-of-scope voice belongs to; a voice that names another body and
+/// whose best project is weak is out of scope too.
+void refer_elsewhere(const MatchSources& sources, const MatchOptions& options, const Analysis& voice,
+                     MatchResponse& resp) {
+  if (!sources.referrals) return;
+  auto referral = sources.referrals->refer(voice);
+  if (!referral) return;
+  const bool weak = resp.matches.empty() || resp.matches.front().strength < options.referral_max_strength;
+  if (!resp.out_of_scope && !weak) return;
+  resp.out_of_scope = true;
+  for (auto& pm : resp.matches) pm.confidence = "low";
+  resp.referral = std::move(referral);
+}
+
 }  // namespace
 
 Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db, const MatchRequest& request,
-                            const MatchOptions& options) {
+                            const MatchOptions& options, const MatchSources& sources) {
   if (Status s = validate(request, options); !s.ok()) return s;
   const Analysis analysis = analyzer.analyze(request.text);
   VoiceQuery vq = voice_query(analyzer, analysis);
@@ -174,6 +188,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   resp.content_terms = vq.content_terms;
   for (const auto& r : ranked) resp.matches.push_back(gather_evidence(db, enquire, vq, r));
   decide_confidence(options, std::log(1.0 + db.get_doccount()), runner_up, resp);
+  refer_elsewhere(sources, options, analysis, resp);
   for (auto& pm : resp.matches)
     for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, vq.terms);
   return resp;

@@ -90,9 +90,9 @@ VoiceBatch read_voices(std::string_view bytes, BatchFormat format, TextEncoding 
 }
 
 void route_each(const Analyzer& analyzer, const Xapian::Database& db, const VoiceBatch& batch,
-                const MatchOptions& options,
+                const MatchOptions& options, const MatchSources& sources,
                 const std::function<void(const Voice&, const Result<MatchResponse>&)>& routed) {
-  for (const auto& v : batch.voices) routed(v, match(analyzer, db, {v.text, 3}, options));
+  for (const auto& v : batch.voices) routed(v, match(analyzer, db, {v.text, 3}, options, sources));
 }
 
 }  // namespace koe::search

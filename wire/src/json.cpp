@@ -110,7 +110,13 @@ Json match_json(const search::MatchResponse& r) {
                        {"sections", sections},
                        {"terms", m.terms}});
   }
-  return {{"out_of_scope", r.out_of_scope}, {"route", route_json(r)}, {"matches", matches}};
+  return {
+      {"out_of_scope", r.out_of_scope}, {"route", route_json(r)}, {"referral", referral_json(r)}, {"matches", matches}};
+}
+
+Json referral_json(const search::MatchResponse& r) {
+  if (!r.referral) return nullptr;
+  return {{"body", r.referral->body}, {"reason", r.referral->reason}, {"terms", r.referral->terms}};
 }
 
 Json routed_voice_json(std::string_view id, const search::MatchResponse& r) {
@@ -127,6 +133,7 @@ Json routed_voice_json(std::string_view id, const search::MatchResponse& r) {
           {"project", best ? Json(best->project.name) : Json(nullptr)},
           {"division", best ? Json(best->project.division) : Json(nullptr)},
           {"confidence", r.matches.empty() ? Json("low") : Json(r.matches[0].confidence)},
+          {"referral", referral_json(r)},
           {"top", top}};
 }
 

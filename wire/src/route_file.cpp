@@ -36,7 +36,7 @@ std::string read_all(const std::filesystem::path& file) {
 
 std::string routed_csv_header() {
   return "id,text,out_of_scope,project_id,project,division,confidence,score,top2_project,top2_division,top3_project,"
-         "top3_division\r\n";
+         "top3_division,referral\r\n";
 }
 
 std::string routed_csv_row(const search::Voice& v, const search::MatchResponse& m) {
@@ -51,6 +51,7 @@ std::string routed_csv_row(const search::Voice& v, const search::MatchResponse& 
   row += "," + std::string(m.matches.empty() ? "low" : m.matches[0].confidence);
   row += "," + (m.matches.empty() ? std::string("0") : std::to_string(m.matches[0].score));
   for (std::size_t k : {std::size_t{1}, std::size_t{2}}) row += "," + csv_field(name(k)) + "," + csv_field(division(k));
+  row += "," + csv_field(m.referral ? m.referral->body : "");
   return row + "\r\n";
 }
 
@@ -83,7 +84,8 @@ RouteSummary route_file(const Analyzer& analyzer, const Xapian::Database& db, co
     if (out_format == search::BatchFormat::csv) out << "\xEF\xBB\xBF" << routed_csv_header();
     std::size_t done = 0;
     search::route_each(
-        analyzer, db, batch, options.match, [&](const search::Voice& v, const Result<search::MatchResponse>& m) {
+        analyzer, db, batch, options.match, options.sources,
+        [&](const search::Voice& v, const Result<search::MatchResponse>& m) {
           ++summary.voices;
           if (progress) progress(++done, batch.voices.size());
           if (!m.ok()) {

@@ -16,13 +16,14 @@
 #include "koe/desk/voice_export.hpp"
 #include "koe/desk/voice_store.hpp"
 #include "koe/indexer/analyzer.hpp"
+#include "koe/search/matcher.hpp"
 
 namespace koe::api {
 
 class VoiceDesk {
  public:
   /// Opens (creating on first use) the store at settings.store. Throws Error.
-  VoiceDesk(const Settings& settings, const Analyzer& analyzer);
+  VoiceDesk(const Settings& settings, const Analyzer& analyzer, search::MatchSources sources = {});
   ~VoiceDesk();
   VoiceDesk(const VoiceDesk&) = delete;
   VoiceDesk& operator=(const VoiceDesk&) = delete;
@@ -49,6 +50,7 @@ class VoiceDesk {
  private:
   const Settings& settings_;
   const Analyzer& analyzer_;
+  search::MatchSources sources_;
   std::unique_ptr<desk::VoiceStore> store_;
   std::unique_ptr<desk::Accounts> accounts_;
 };

@@ -13,6 +13,7 @@
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/section_record.hpp"
 #include "koe/search/catalogue.hpp"
+#include "koe/search/referral.hpp"
 
 namespace koe::search {
 
@@ -30,7 +31,16 @@ struct MatchOptions {
   double medium_strength = 2.5;  ///< medium confidence: this strong and some lead
   double clear_lead = 1.5;       ///< best over runner-up score for high confidence
   double some_lead = 1.2;        ///< … for medium
+  /// A voice whose words name another body (the referral table) is out of scope unless its
+  /// best project is at least this strong: 国道16号 is in a plan's context, not its work.
+  double referral_max_strength = 0;
   std::size_t max_text_bytes = 64 * 1024;
+};
+
+/// What routing consults besides the plan index, loaded once by the caller and shared.
+struct MatchSources {
+  /// Other bodies (年金事務所, 警察署 …) an out-of-scope voice belongs to.
+  const ReferralTable* referrals = nullptr;
 };
 
 struct MatchRequest {
@@ -60,6 +70,8 @@ struct ProjectMatch {
 struct MatchResponse {
   bool out_of_scope = true;
   std::vector<ProjectMatch> matches;
+  /// The body an out-of-scope voice belongs to, when the referral table names one.
+  std::optional<Referral> referral;
   std::size_t content_terms = 0;
 
   /// The best project when the voice is in scope, else nullptr: where the voice goes.
@@ -69,6 +81,6 @@ struct MatchResponse {
 /// Routes one voice. Status 400 `limit_out_of_range`, `empty_text`, `invalid_utf8` or
 /// `bad_request` (nothing to match), 413 `payload_too_large` over options.max_text_bytes.
 Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db, const MatchRequest& request,
-                            const MatchOptions& options = {});
+                            const MatchOptions& options = {}, const MatchSources& sources = {});
 
 }  // namespace koe::search

@@ -36,7 +36,7 @@ VoiceBatch read_voices(std::string_view bytes, BatchFormat format, TextEncoding 
 /// voice and its result (a Status for a voice that cannot be matched): the one loop behind
 /// POST /api/v1/route and `koe route`. Each voice gets its top three projects.
 void route_each(const Analyzer& analyzer, const Xapian::Database& db, const VoiceBatch& batch,
-                const MatchOptions& options,
+                const MatchOptions& options, const MatchSources& sources,
                 const std::function<void(const Voice&, const Result<MatchResponse>&)>& routed);
 
 }  // namespace koe::search

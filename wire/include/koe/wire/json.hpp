@@ -45,6 +45,9 @@ Json match_json(const search::MatchResponse& response);
 /// {department, division, project_id, project} of the voice's route, or null when out of scope.
 Json route_json(const search::MatchResponse& response);
 
+/// {body, reason, terms}: the other body an out-of-scope voice belongs to, or null.
+Json referral_json(const search::MatchResponse& response);
+
 /// One routed voice of POST /api/v1/route and `koe route --out x.jsonl`: {id, out_of_scope,
 /// route, project_id, project, division, confidence, top} (the top three).
 Json routed_voice_json(std::string_view id, const search::MatchResponse& response);

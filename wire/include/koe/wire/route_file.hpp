@@ -26,6 +26,7 @@ struct RouteFileOptions {
   search::BatchFormat format = search::BatchFormat::automatic;  ///< from the file name when automatic
   search::TextEncoding encoding = search::TextEncoding::automatic;
   search::MatchOptions match;
+  search::MatchSources sources;
 };
 
 struct RouteSummary {
