@@ -42,6 +42,13 @@ Result<std::int64_t> count_param(const Request& req, const char* name, std::int6
   return search::parse_count(name, *text, range);
 }
 
+/// What routing consults: with a desk, also the voices clerks routed, learnt up to now.
+const search::MatchSources& sources_for(Service& s, const Xapian::Database& db) {
+  if (!s.desk) return s.sources;
+  s.desk->learn(db);
+  return s.desk->sources();
+}
+
 /// Runs `body` with this thread's index, answering 503 when there is none.
 template <class F>
 void with_index(Service& s, Response& res, F&& body) {
@@ -77,7 +84,7 @@ void post_match(Service& s, Call& c) {
   auto mr = wire::match_request(body.value());
   if (!mr.ok()) return send_status(res, mr.status());
   with_index(s, res, [&](Xapian::Database& db) {
-    auto r = search::match(s.analyzer, db, mr.value(), s.settings.match_options(), s.sources);
+    auto r = search::match(s.analyzer, db, mr.value(), s.settings.match_options(), sources_for(s, db));
     if (!r.ok()) return send_status(res, r.status());
     send_json(res, 200, wire::match_json(r.value()));
   });
@@ -110,7 +117,7 @@ void post_route(Service& s, Call& c) {
   with_index(s, res, [&](Xapian::Database& db) {
     Json results = Json::array();
     Json errors = batch.value().errors;
-    search::route_each(s.analyzer, db, batch.value(), s.settings.match_options(), s.sources,
+    search::route_each(s.analyzer, db, batch.value(), s.settings.match_options(), sources_for(s, db),
                        [&](const search::Voice& v, const Result<search::MatchResponse>& r) {
                          if (r.ok())
                            results.push_back(wire::routed_voice_json(v.id, r.value()));

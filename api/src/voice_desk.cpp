@@ -28,11 +28,37 @@ VoiceDesk::VoiceDesk(const Settings& settings, const Analyzer& analyzer, search:
       sources_(sources),
       store_(desk::open_sqlite_store(settings.store, store_options(analyzer))),
       accounts_(std::make_unique<desk::Accounts>(
-          desk::open_sqlite_account_store(settings.store, store_options(analyzer)), accounts_options(settings))) {}
+          desk::open_sqlite_account_store(settings.store, store_options(analyzer)), accounts_options(settings))),
+      examples_(analyzer) {
+  sources_.examples = &examples_;
+}
+
+void VoiceDesk::learn(const Xapian::Database& db) {
+  const std::lock_guard lock(learning_);
+  const auto now = store_->revision();
+  if (!now.ok() || now.value() == learnt_) return;
+  const auto changes = store_->examples_since(std::max<std::int64_t>(learnt_, 0));
+  if (!changes.ok()) return;  // the store is busy: learn on the next request
+  for (const auto id : changes.value().removed) examples_.remove(id);
+  for (const auto& e : changes.value().upserted) {
+    search::Example ex;
+    ex.id = e.voice_id;
+    ex.text = e.text_masked;
+    ex.project_id = e.project_id;
+    ex.division = e.division;
+    ex.out_of_scope = e.out_of_scope;
+    ex.status = std::string(desk::status_name(e.status));
+    if (!e.project_id.empty())
+      if (auto p = search::find_project(db, e.project_id)) ex.project_name = p->name;
+    examples_.upsert(ex);
+  }
+  learnt_ = changes.value().revision;
+}
 
 VoiceDesk::~VoiceDesk() = default;
 
 Result<desk::Voice> VoiceDesk::receive(desk::NewVoice voice, const desk::Actor& actor, const Xapian::Database& db) {
+  learn(db);
   auto suggestion = search::match(analyzer_, db, {voice.text, 5}, settings_.match_options(), sources_);
   if (!suggestion.ok()) return suggestion.status();
   voice.suggestion = wire::suggestion_of(suggestion.value());
@@ -42,6 +68,7 @@ Result<desk::Voice> VoiceDesk::receive(desk::NewVoice voice, const desk::Actor& 
 Result<desk::ImportReport> VoiceDesk::import(std::vector<desk::NewVoice> voices, const desk::Actor& actor,
                                              const Xapian::Database& db,
                                              const std::function<void(std::size_t, std::size_t)>& progress) {
+  learn(db);
   for (auto& v : voices) {
     // A voice that cannot be matched (too long, nothing to match) is still a voice the city
     // received: it is kept without a suggestion, and the store checks the rest of it.

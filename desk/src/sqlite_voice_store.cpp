@@ -202,6 +202,7 @@ std::optional<Example> example_of(const SqliteStatement& s) {
   Example e;
   e.voice_id = s.column_int(0);
   e.decision = decision;
+  e.status = status;
   if (status == VoiceStatus::out_of_scope || status == VoiceStatus::referred) {
     e.out_of_scope = true;
   } else {

@@ -48,8 +48,88 @@ struct SectionHit {
 struct RankedProject {
   std::string id;
   std::vector<SectionHit> hits;
-  double score = 0;
+  double score = 0;  ///< from the plans' sections
+  double votes = 0;  ///< share of the examples' votes
 };
+
+/// What the nearest confirmed voices say: votes per project and for out of scope (shares of
+/// all votes), and how much they weigh against the plans (0 without examples).
+struct ExampleVotes {
+  std::vector<SimilarExample> nearest;
+  std::map<std::string, double> for_project;
+  double out_of_scope = 0;
+  double weight = 0;
+};
+
+ExampleVotes example_votes(const MatchSources& sources, const MatchOptions& options, const Analysis& voice) {
+  ExampleVotes v;
+  if (!sources.examples) return v;
+  v.nearest = sources.examples->nearest(voice, std::max(options.example_neighbours, options.similar_shown));
+  double total = 0;
+  for (std::size_t k = 0; k < v.nearest.size() && k < options.example_neighbours; ++k) {
+    const auto& n = v.nearest[k];
+    if (n.similarity < options.example_min_similarity) break;
+    // Only what is alike beyond the shared everyday words of any two voices counts.
+    const double beyond = (n.similarity - options.example_min_similarity) / (1 - options.example_min_similarity);
+    const double w = beyond * beyond;
+    if (n.example.out_of_scope)
+      v.out_of_scope += w;
+    else if (!n.example.project_id.empty())
+      v.for_project[n.example.project_id] += w;
+    else
+      continue;  // a 課-only route votes for no project
+    total += w;
+  }
+  if (total <= 0) return v;
+  for (auto& [pid, w] : v.for_project) w /= total;
+  v.out_of_scope /= total;
+  const double nearest = v.nearest.front().similarity - options.example_min_similarity;
+  v.weight = options.example_weight *
+             std::min(1.0, nearest / (options.example_full_similarity - options.example_min_similarity));
+  return v;
+}
+
+/// Reorders the plans' ranking by the plans' share of the score blended with the examples'
+/// votes; a project only the examples name joins with its votes alone.
+void blend_votes(const ExampleVotes& v, std::vector<RankedProject>& ranked) {
+  if (v.weight <= 0 || v.for_project.empty()) return;
+  double plan_total = 0;
+  for (const auto& r : ranked) plan_total += r.score;
+  for (const auto& [pid, share] : v.for_project)
+    if (std::none_of(ranked.begin(), ranked.end(), [&](const auto& r) { return r.id == pid; }))
+      ranked.push_back({pid, {}, 0, 0});
+  std::map<std::string, double> combined;
+  for (auto& r : ranked) {
+    const auto it = v.for_project.find(r.id);
+    r.votes = it == v.for_project.end() ? 0 : it->second;
+    combined[r.id] = (1 - v.weight) * (plan_total > 0 ? r.score / plan_total : 0) + v.weight * r.votes;
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [&](const auto& a, const auto& b) { return combined[a.id] > combined[b.id]; });
+}
+
+/// The examples' say on scope: a voice the plans find out of scope stays in scope when the
+/// examples vote strongly for its best project, and the other way round.
+void apply_example_scope(const ExampleVotes& v, const MatchOptions& options, MatchResponse& resp) {
+  if (v.weight <= 0 || resp.matches.empty()) return;
+  auto& best = resp.matches.front();
+  if (resp.out_of_scope && v.weight * best.votes >= options.example_rescue) {
+    resp.out_of_scope = false;
+    best.confidence = "low";  // kept in scope by like voices alone: a clerk should look
+  } else if (!resp.out_of_scope && v.weight * v.out_of_scope >= options.example_out_of_scope) {
+    resp.out_of_scope = true;
+    for (auto& pm : resp.matches) pm.confidence = "low";
+  }
+}
+
+std::vector<SimilarVoice> similar_voices(const ExampleVotes& v, const MatchOptions& options) {
+  std::vector<SimilarVoice> out;
+  for (const auto& n : v.nearest) {
+    if (out.size() >= options.similar_shown || n.similarity < options.example_min_similarity) break;
+    out.push_back({n.example, n.similarity, n.similarity >= options.duplicate_similarity});
+  }
+  return out;
+}
 
 /// Projects ranked from the value slots alone: a section's stored record is parsed only for
 /// the projects returned.
@@ -122,7 +202,12 @@ ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& 
                    [&](const std::string& a, const std::string& b) { return freq[a] < freq[b]; });
   for (std::size_t k = 0; k < r.hits.size() && k < 3; ++k)
     pm.sections.push_back({stored_record(r.hits[k].it.get_document()), r.hits[k].weight, {}});
-  pm.project = project_of(pm.sections.front().section);
+  // A project only the examples voted for matched no section: the catalogue names it.
+  if (!pm.sections.empty())
+    pm.project = project_of(pm.sections.front().section);
+  else if (auto p = find_project(db, r.id))
+    pm.project = *p;
+  pm.votes = r.votes;
   return pm;
 }
 
@@ -181,6 +266,8 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(options.sections_considered));
 
   std::vector<RankedProject> ranked = rank_projects(mset);
+  const ExampleVotes votes = example_votes(sources, options, analysis);
+  blend_votes(votes, ranked);
   const double runner_up = ranked.size() > 1 ? ranked[1].score : 0;
   if (ranked.size() > static_cast<std::size_t>(request.limit)) ranked.resize(static_cast<std::size_t>(request.limit));
 
@@ -188,7 +275,9 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   resp.content_terms = vq.content_terms;
   for (const auto& r : ranked) resp.matches.push_back(gather_evidence(db, enquire, vq, r));
   decide_confidence(options, std::log(1.0 + db.get_doccount()), runner_up, resp);
+  apply_example_scope(votes, options, resp);
   refer_elsewhere(sources, options, analysis, resp);
+  resp.similar = similar_voices(votes, options);
   for (auto& pm : resp.matches)
     for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, vq.terms);
   return resp;

@@ -339,3 +339,39 @@ TEST_CASE("Without a store the desk's routes say the desk is not enabled", "[des
   check_refused(server.client().Post("/api/v1/login", R"({"name": "a", "password": "b"})", "application/json"), 404,
                 "desk_disabled");
 }
+
+TEST_CASE(
+    "A voice a clerk confirmed counts at once: like voices show it, vote for its project, and a resend is a duplicate",
+    "[desk][learning]") {
+  Desk d;
+  auto c = d.server.client();
+  const std::string voice =
+      "市の審議会の委員に、子育て中の若い世代をもっと選んでほしいです。平日の昼の会議では参加できません。";
+  const auto before = d.ok(c.Post("/api/v1/match", json{{"text", voice}}.dump(), "application/json"));
+  CHECK(before["similar"].empty());
+
+  const auto v = d.post_voice(voice);
+  const auto id = v["id"].get<std::int64_t>();
+  // The clerk routes it to 広聴活動, not to what the plans alone suggest first.
+  d.ok(d.patch(id, {{"version", 1}, {"route", {{"project_id", "2026-shichokoshitsu-8"}}}, {"status", "confirmed"}}));
+
+  const auto after = d.ok(c.Post("/api/v1/match", json{{"text", voice}}.dump(), "application/json"));
+  REQUIRE_FALSE(after["similar"].empty());
+  const auto& like = after["similar"][0];
+  CHECK(like["id"] == id);
+  CHECK(like["duplicate"] == true);
+  CHECK(like["route"]["project_id"] == "2026-shichokoshitsu-8");
+  CHECK(like["status"] == "confirmed");
+  CHECK(like["similarity"].get<double>() > 0.9);
+  CHECK(like.dump().find("text\":\"" + voice) == std::string::npos);  // masked text only
+  bool voted = false;
+  for (const auto& m : after["matches"])
+    voted |= m["project"]["id"] == "2026-shichokoshitsu-8" && m["votes"].get<double>() > 0.5;
+  CHECK(voted);
+  CHECK(after["matches"][0]["project"]["id"] == "2026-shichokoshitsu-8");
+
+  // Reopened (sent back to new), it is no longer an example.
+  d.ok(d.patch(id, {{"version", 2}, {"status", "new"}, {"note", "再確認"}}));
+  const auto reopened = d.ok(c.Post("/api/v1/match", json{{"text", voice}}.dump(), "application/json"));
+  CHECK(reopened["similar"].empty());
+}

@@ -92,6 +92,25 @@ Json route_json(const search::MatchResponse& r) {
           {"project", best->project.name}};
 }
 
+Json similar_json(const std::vector<search::SimilarVoice>& similar) {
+  Json out = Json::array();
+  for (const auto& s : similar) {
+    const auto& e = s.example;
+    Json route = nullptr;
+    if (!e.out_of_scope)
+      route = {{"project_id", e.project_id.empty() ? Json(nullptr) : Json(e.project_id)},
+               {"project", e.project_name.empty() ? Json(nullptr) : Json(e.project_name)},
+               {"division", e.division}};
+    out.push_back({{"id", e.id},
+                   {"text_masked", e.text},
+                   {"route", route},
+                   {"status", e.status},
+                   {"similarity", s.similarity},
+                   {"duplicate", s.duplicate}});
+  }
+  return out;
+}
+
 Json match_json(const search::MatchResponse& r) {
   Json matches = Json::array();
   for (const auto& m : r.matches) {
@@ -108,10 +127,14 @@ Json match_json(const search::MatchResponse& r) {
                        {"coverage", m.coverage},
                        {"confidence", m.confidence},
                        {"sections", sections},
-                       {"terms", m.terms}});
+                       {"terms", m.terms},
+                       {"votes", m.votes}});
   }
-  return {
-      {"out_of_scope", r.out_of_scope}, {"route", route_json(r)}, {"referral", referral_json(r)}, {"matches", matches}};
+  return {{"out_of_scope", r.out_of_scope},
+          {"route", route_json(r)},
+          {"referral", referral_json(r)},
+          {"matches", matches},
+          {"similar", similar_json(r.similar)}};
 }
 
 Json referral_json(const search::MatchResponse& r) {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "koe/desk/voice_export.hpp"
 #include "koe/desk/voice_store.hpp"
 #include "koe/indexer/analyzer.hpp"
+#include "koe/search/example_index.hpp"
 #include "koe/search/matcher.hpp"
 
 namespace koe::api {
@@ -41,6 +43,14 @@ class VoiceDesk {
                                     const Xapian::Database& db,
                                     const std::function<void(std::size_t, std::size_t)>& progress = {});
 
+  /// Brings the example index up to the store: the voices whose route a person decided since
+  /// the last call (also those decided by another process, such as `koe voices import`), and
+  /// those reopened. Cheap when nothing changed (one read of the store's change counter).
+  void learn(const Xapian::Database& db);
+
+  /// What routing consults: the referral table, and the example index of this desk.
+  const search::MatchSources& sources() const { return sources_; }
+
   /// A project's route (its name, 課, department) from the plans, or nullopt for an unknown id.
   static std::optional<desk::Route> project_route(const Xapian::Database& db, const std::string& project_id);
 
@@ -53,6 +63,9 @@ class VoiceDesk {
   search::MatchSources sources_;
   std::unique_ptr<desk::VoiceStore> store_;
   std::unique_ptr<desk::Accounts> accounts_;
+  search::ExampleIndex examples_;
+  std::mutex learning_;       ///< one thread brings the examples up to date at a time
+  std::int64_t learnt_ = -1;  ///< the store's revision the examples reflect
 };
 
 }  // namespace koe::api

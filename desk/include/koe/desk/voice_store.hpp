@@ -90,6 +90,7 @@ struct Example {
   std::string division;       ///< empty for out of scope
   bool out_of_scope = false;  ///< closed as out of scope or referred to another body
   Decision decision = Decision::none;
+  VoiceStatus status = VoiceStatus::confirmed;  ///< where the voice is now
 };
 
 /// What changed since a revision: examples added or changed, and voices that are no longer

@@ -13,6 +13,7 @@
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/section_record.hpp"
 #include "koe/search/catalogue.hpp"
+#include "koe/search/example_index.hpp"
 #include "koe/search/referral.hpp"
 
 namespace koe::search {
@@ -34,6 +35,19 @@ struct MatchOptions {
   /// A voice whose words name another body (the referral table) is out of scope unless its
   /// best project is at least this strong: 国道16号 is in a plan's context, not its work.
   double referral_max_strength = 0;
+
+  // Learning from the desk (README, "How koe routes a voice"): the nearest confirmed voices
+  // vote for their projects (or for out of scope), each by its similarity squared.
+  std::size_t example_neighbours = 10;
+  double example_min_similarity = 0.25;  ///< less alike than this: no vote (every two voices share some words)
+  double example_weight = 0.7;           ///< the most the votes weigh against the plans' evidence
+  double example_full_similarity = 0.5;  ///< the nearest this alike: the votes weigh example_weight
+  /// Votes this strong for the best project keep an otherwise out-of-scope voice in scope…
+  double example_rescue = 0.25;
+  /// …and votes this strong for out of scope make an in-scope one out of scope.
+  double example_out_of_scope = 0.3;
+  double duplicate_similarity = 0.8;  ///< a past voice this alike is marked a duplicate
+  std::size_t similar_shown = 5;
   std::size_t max_text_bytes = 64 * 1024;
 };
 
@@ -41,6 +55,8 @@ struct MatchOptions {
 struct MatchSources {
   /// Other bodies (年金事務所, 警察署 …) an out-of-scope voice belongs to.
   const ReferralTable* referrals = nullptr;
+  /// Voices clerks routed (the desk's confirmed voices): the nearest vote with the plans.
+  const ExampleIndex* examples = nullptr;
 };
 
 struct MatchRequest {
@@ -65,6 +81,14 @@ struct ProjectMatch {
   std::string confidence;  ///< high, medium, low
   std::vector<MatchedSection> sections;
   std::vector<std::string> terms;  ///< voice words found in the project, rarest first
+  double votes = 0;                ///< share of the nearest confirmed voices' votes for this project (0..1)
+};
+
+/// A past voice like this one, and how it was handled.
+struct SimilarVoice {
+  Example example;
+  double similarity = 0;
+  bool duplicate = false;  ///< so alike it is likely the same matter sent again
 };
 
 struct MatchResponse {
@@ -72,6 +96,8 @@ struct MatchResponse {
   std::vector<ProjectMatch> matches;
   /// The body an out-of-scope voice belongs to, when the referral table names one.
   std::optional<Referral> referral;
+  /// The most alike past voices a clerk routed (with examples only), most alike first.
+  std::vector<SimilarVoice> similar;
   std::size_t content_terms = 0;
 
   /// The best project when the voice is in scope, else nullptr: where the voice goes.

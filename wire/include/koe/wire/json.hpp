@@ -45,6 +45,9 @@ Json match_json(const search::MatchResponse& response);
 /// {department, division, project_id, project} of the voice's route, or null when out of scope.
 Json route_json(const search::MatchResponse& response);
 
+/// [{id, text_masked, route, status, similarity, duplicate}]: past voices like this one.
+Json similar_json(const std::vector<search::SimilarVoice>& similar);
+
 /// {body, reason, terms}: the other body an out-of-scope voice belongs to, or null.
 Json referral_json(const search::MatchResponse& response);
 
