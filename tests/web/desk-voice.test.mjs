@@ -224,3 +224,32 @@ test('the voice page fits a 375px phone without sideways scrolling', async () =>
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `page is ${width}px wide`);
 });
+
+test('a voice for another body shows koe\'s 担当窓口のご案内 and is referred there in one click', async () => {
+  const voice = await newVoice('年金の受給の手続きがよくわかりません。年金の書類の書き方を教えてほしい。');
+  const page = await newPage(browser);
+  await openVoice(page, voice.id);
+  const box = page.locator('#referral-guide');
+  assert.match(await box.innerText(), /日本年金機構/);
+  await box.getByRole('button', { name: /へ移送/ }).click();
+  await statusIs(page, '他機関へ移送');
+  const after = await getVoice(voice.id);
+  assert.match(after.route.referral, /日本年金機構/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a voice like one a clerk routed shows it, marked as a likely duplicate', async () => {
+  const text = '市の審議会の委員に、子育て中の若い世代をもっと選んでほしい。平日の昼の会議には出られません。';
+  const first = await newVoice(text);
+  const projectId = await projectIdByName('広聴活動');
+  await patchVoice(first.id, { version: first.version, route: { project_id: projectId }, status: 'confirmed' });
+  const again = await newVoice(text);
+  const page = await newPage(browser);
+  await openVoice(page, again.id);
+  const similar = page.getByRole('list', { name: '似た過去のご意見' });
+  const item = similar.locator('li').first();
+  assert.match(await item.innerText(), new RegExp('#' + first.id));
+  assert.match(await item.innerText(), /重複の可能性/);
+  assert.match(await item.innerText(), /広聴活動/);
+  assert.deepEqual(page.problems, []);
+});

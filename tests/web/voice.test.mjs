@@ -88,3 +88,11 @@ test('the voice page fits a 375px phone without sideways scrolling', async () =>
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `page is ${width}px wide`);
 });
+
+test('a voice for another body names the body that handles it', async () => {
+  const page = await newPage(browser);
+  await page.goto(url('/voice'));
+  await submitVoice(page, '年金の受給の手続きがよくわかりません。年金の書類の書き方を教えてほしい。');
+  assert.match(await page.locator('#referral-guide').innerText(), /担当窓口のご案内：\s*日本年金機構/);
+  assert.deepEqual(page.problems, []);
+});

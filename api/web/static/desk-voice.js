@@ -175,6 +175,8 @@ function suggestionSection(v) {
     nodes.push(h('div', { class: 'notice warn' },
       h('p', {}, h('strong', {}, 'koe は、このご意見を現在の計画のどの事業にも当てはまらない（対象外の見込み）としました。')),
       h('p', {}, '内容を確かめ、対象外として閉じるか、下の「対応」で振り分け先を選んでください。')));
+    if (s.referral) nodes.push(referralBox(s.referral, v));
+    if (Array.isArray(s.similar) && s.similar.length) nodes.push(similarSection(s.similar));
     if (matches.length) {
       nodes.push(h('section', { class: 'weak', 'aria-labelledby': 'weak-heading' },
         h('h3', { id: 'weak-heading' }, '参考：関係の薄い候補'), matchList(matches, { pick, pickLabel })));
@@ -199,7 +201,39 @@ function suggestionSection(v) {
     nodes.push(h('h3', { class: 'matches-heading' }, '関係する事業（関係の強い順）'),
       matchList(matches, { pick, pickLabel }));
   }
+  if (Array.isArray(s.similar) && s.similar.length) nodes.push(similarSection(s.similar));
   return h('section', { 'aria-labelledby': 'suggestion-heading' }, nodes);
+}
+
+// The other body koe found the voice belongs to, with the words that say so; a clerk may
+// refer it there in one click.
+function referralBox(referral, v) {
+  const box = h('div', { class: 'notice referral', id: 'referral-guide' },
+    h('p', {}, '担当窓口のご案内：', h('strong', {}, referral.body)),
+    h('p', {}, referral.reason),
+    Array.isArray(referral.terms) && referral.terms.length
+      ? h('p', { class: 'hint' }, '手がかりの語：', referral.terms.join('、')) : null);
+  if (mayMove(user, v.status, 'referred')) {
+    box.append(h('div', { class: 'actions' },
+      button(referral.body + 'へ移送', () => change({ route: { referral: referral.body }, status: 'referred' }, referral.body + 'へ移送しました'))));
+  }
+  return box;
+}
+
+// Past voices like this one and how they were handled; a near copy is marked 重複の可能性.
+function similarSection(similar) {
+  const list = h('ul', { class: 'similar-list', 'aria-label': '似た過去のご意見' });
+  for (const s of similar) {
+    const where = s.route ? (s.route.project || s.route.division || '') : '対象外・他機関';
+    list.append(h('li', {},
+      h('a', { href: '/desk/voices/' + encodeURIComponent(s.id) }, '#' + s.id),
+      ' ', s.duplicate ? h('strong', { class: 'duplicate' }, '重複の可能性') : null,
+      ' 類似度 ', Math.round(s.similarity * 100) + '%',
+      '：', where, '（', statusLabel(s.status), '）',
+      h('p', { class: 'similar-text' }, String(s.text_masked || '').slice(0, 120))));
+  }
+  return h('section', { class: 'similar', 'aria-labelledby': 'similar-heading' },
+    h('h3', { id: 'similar-heading' }, '似た過去のご意見'), list);
 }
 
 // Route the voice: on a new voice this confirms; on a confirmed one it changes the route.

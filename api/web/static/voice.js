@@ -92,6 +92,11 @@ function render(data) {
     nodes.push(h('div', { class: 'notice warn' },
       h('p', {}, h('strong', {}, 'このご意見は、現在の計画のどの事業にも当てはまらないようです。')),
       h('p', {}, '市の組織目標に書かれた事業とは、はっきりした関係が見つかりませんでした。担当の課は、内容を確認のうえ個別に判断してください。')));
+    if (data.referral) {
+      nodes.push(h('div', { class: 'notice referral', id: 'referral-guide' },
+        h('p', {}, '担当窓口のご案内：', h('strong', {}, data.referral.body)),
+        h('p', {}, data.referral.reason)));
+    }
     if (matches.length) {
       nodes.push(h('section', { class: 'weak', 'aria-labelledby': 'weak-heading' },
         h('h3', { id: 'weak-heading' }, '参考：関係の薄い候補'),
