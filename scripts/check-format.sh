@@ -11,7 +11,7 @@ if [[ "${1:-}" == "--fix" ]]; then
 fi
 if ! clang-format --dry-run --Werror "${files[@]}" 2>/tmp/koe-format.$$; then
   grep -E '^[^ ].*(warning|error):' /tmp/koe-format.$$ | head -20 >&2
-  echo "check-format: $(grep -c 'warning:' /tmp/koe-format.$$) places differ from clang-format; run scripts/check-format.sh --fix" >&2
+  echo "check-format: $(grep -cE '(warning|error):' /tmp/koe-format.$$) places differ from clang-format; run scripts/check-format.sh --fix" >&2
   rm -f /tmp/koe-format.$$
   exit 1
 fi

@@ -95,9 +95,11 @@ void blend_votes(const ExampleVotes& v, std::vector<RankedProject>& ranked) {
   if (v.weight <= 0 || v.for_project.empty()) return;
   double plan_total = 0;
   for (const auto& r : ranked) plan_total += r.score;
-  for (const auto& [pid, share] : v.for_project)
+  for (const auto& vote : v.for_project) {
+    const std::string& pid = vote.first;
     if (std::none_of(ranked.begin(), ranked.end(), [&](const auto& r) { return r.id == pid; }))
       ranked.push_back({pid, {}, 0, 0});
+  }
   std::map<std::string, double> combined;
   for (auto& r : ranked) {
     const auto it = v.for_project.find(r.id);
