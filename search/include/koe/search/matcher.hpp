@@ -24,17 +24,17 @@ namespace koe::search {
 struct MatchOptions {
   std::size_t sections_considered = 100;  ///< best sections aggregated into projects
   /// In scope only when the best project's strength (its score over ln(1+N)) reaches this…
-  double min_strength = 1.55;
+  double min_strength = 1.5;
   /// …and the specific words found in it (summed idf of its matched nouns, over ln(1+N))
   /// reach this.
-  double min_evidence = 0.5;
+  double min_evidence = 0.35;
   double high_strength = 4.5;    ///< high confidence: this strong and a clear lead
   double medium_strength = 2.5;  ///< medium confidence: this strong and some lead
   double clear_lead = 1.5;       ///< best over runner-up score for high confidence
   double some_lead = 1.2;        ///< … for medium
   /// A voice whose words name another body (the referral table) is out of scope unless its
   /// best project is at least this strong: 国道16号 is in a plan's context, not its work.
-  double referral_max_strength = 0;
+  double referral_max_strength = 5;
 
   // Learning from the desk (README, "How koe routes a voice"): the nearest confirmed voices
   // vote for their projects (or for out of scope), each by its similarity squared.
