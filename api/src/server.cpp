@@ -265,7 +265,14 @@ Server::Server(Settings settings) : impl_(std::make_unique<Impl>()) {
   impl_->referrals = std::make_unique<search::ReferralTable>(
       search::ReferralTable::load(*impl_->analyzer, search::referrals_path(s.analyzer)));
   const search::MatchSources sources{impl_->referrals.get()};
-  if (!s.store.empty()) impl_->desk = std::make_unique<VoiceDesk>(s, *impl_->analyzer, sources);
+  if (!s.store.empty()) {
+    impl_->desk = std::make_unique<VoiceDesk>(s, *impl_->analyzer, sources);
+    if (auto users = impl_->desk->accounts().list_users(); users.ok() && users.value().empty())
+      spdlog::warn(
+          "[desk] store={} has no accounts yet; create the first with: koe users add --store {} "
+          "--name NAME --role admin --password-stdin",
+          s.store.string(), s.store.string());
+  }
   impl_->service.reset(new Service{s, *impl_->analyzer, *impl_->index, impl_->metrics,
                                    s.web_root.empty() ? std::filesystem::path(KOE_DEFAULT_WEB_ROOT) : s.web_root,
                                    impl_->desk.get(), sources});
