@@ -86,7 +86,11 @@ nlohmann::json RouteTable::openapi_paths() const {
     }
     if (!r.request_body.is_null()) op["requestBody"] = r.request_body;
     op["responses"] = r.responses.is_null() ? nlohmann::json{{"200", {{"description", "OK"}}}} : r.responses;
-    if (r.access != Access::open) {
+    if (r.access == Access::open_with_caller) {
+      // Anonymous ({}) or signed in: the answer holds more for a signed-in caller.
+      op["security"] = nlohmann::json::array(
+          {nlohmann::json::object(), {{"bearer", nlohmann::json::array()}}, {{"session", nlohmann::json::array()}}});
+    } else if (r.access != Access::open) {
       op["security"] =
           nlohmann::json::array({{{"bearer", nlohmann::json::array()}}, {{"session", nlohmann::json::array()}}});
       op["responses"]["401"] = {{"$ref", "#/components/responses/Error"}};

@@ -31,7 +31,11 @@ enum class Workload { interactive, batch };
 
 /// Who may call a route. The desk's routes hold personal data: they need a signed-in user
 /// (the login page's session cookie, or an API token) of a role.
-enum class Access { open, signed_in, clerk, admin };
+///
+/// `open_with_caller` is open to all, and a caller who signed in (an API token, or the
+/// session cookie with its CSRF token) is known to the handler; a missing, unknown or expired
+/// one is simply anonymous. /match shows a signed-in clerk the desk's past voices this way.
+enum class Access { open, open_with_caller, signed_in, clerk, admin };
 
 /// One request as its handler sees it: the request, the response, and who asked (routes
 /// other than open; the session too when the caller signed in on the login page).

@@ -76,6 +76,15 @@ void get_search(Service& s, Call& c) {
   });
 }
 
+/// The desk's past voices are personal data: a clerk sees every one like the voice, a 課 those
+/// routed to it, a caller who is not signed in none (their votes still rank the projects).
+void keep_similar_the_caller_may_see(const desk::User* caller, search::MatchResponse& r) {
+  if (!caller) return r.similar.clear();
+  const desk::Scope scope = caller->scope();
+  if (scope.limited())
+    std::erase_if(r.similar, [&](const search::SimilarVoice& v) { return v.example.division != scope.division; });
+}
+
 void post_match(Service& s, Call& c) {
   const Request& req = c.req;
   Response& res = c.res;
@@ -86,6 +95,7 @@ void post_match(Service& s, Call& c) {
   with_index(s, res, [&](Xapian::Database& db) {
     auto r = search::match(s.analyzer, db, mr.value(), s.settings.match_options(), sources_for(s, db));
     if (!r.ok()) return send_status(res, r.status());
+    keep_similar_the_caller_may_see(c.user, r.value());
     send_json(res, 200, wire::match_json(r.value()));
   });
 }
@@ -214,7 +224,8 @@ RouteTable build_routes(Service& s) {
          {{"required", true}, {"content", {{"application/json", {{"schema", ref("schemas/MatchRequest")}}}}}},
          with_ok(ref("responses/Match"), error_responses({"400", "413"})),
          Workload::interactive,
-         match_body});
+         match_body,
+         Access::open_with_caller});
   const Json voice_item = {{"type", "object"},
                            {"properties", {{"id", {{"type", "string"}}}, {"text", {{"type", "string"}}}}},
                            {"required", {"text"}}};

@@ -101,6 +101,8 @@ struct Server::Impl {
   std::unique_ptr<VoiceDesk> desk;
 
   void handle(http::Request& req, http::Response& res);
+  Status identify(const http::Request& req, std::optional<desk::User>& user,
+                  std::optional<desk::Session>& session) const;
   Status authorize(const Route& route, const http::Request& req, std::optional<desk::User>& user,
                    std::optional<desk::Session>& session) const;
   http::RequestPlan plan(const http::Request& head) const;
@@ -158,19 +160,19 @@ void Server::Impl::handle(http::Request& req, http::Response& res) {
   log(req, res, route, request_id, seconds);
 }
 
-/// Who calls a route that is not open: an API token (Authorization: Bearer), or the session
-/// cookie of the login page — then an unsafe method must echo the session's CSRF token, which
-/// a page on another site cannot read. Then the role the route needs.
-Status Server::Impl::authorize(const Route& route, const http::Request& req, std::optional<desk::User>& user,
-                               std::optional<desk::Session>& session) const {
-  if (route.access == Access::open) return {};
-  if (!desk) return desk_disabled();
+/// Who calls: an API token (Authorization: Bearer), or the session cookie of the login page —
+/// then an unsafe method must echo the session's CSRF token, which a page on another site
+/// cannot read. 401 without either, or with one that is unknown or expired.
+Status Server::Impl::identify(const http::Request& req, std::optional<desk::User>& user,
+                              std::optional<desk::Session>& session) const {
   const std::string authorization = req.header("Authorization");
   if (authorization.starts_with("Bearer ")) {
     auto u = desk->accounts().authenticate_token(authorization.substr(7));
     if (!u.ok()) return u.status();
     user = u.value();
-  } else if (const auto cookie = cookie_value(req.header("Cookie"), kSessionCookie)) {
+    return {};
+  }
+  if (const auto cookie = cookie_value(req.header("Cookie"), kSessionCookie)) {
     auto sn = desk->accounts().session(*cookie);
     if (!sn.ok()) return sn.status();
     const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
@@ -179,10 +181,26 @@ Status Server::Impl::authorize(const Route& route, const http::Request& req, std
     session = sn.value();
     session->id = *cookie;
     user = session->user;
-  } else {
-    return Status::unauthorized("unauthorized",
-                                "sign in on the login page (/login), or send Authorization: Bearer <token>");
+    return {};
   }
+  return Status::unauthorized("unauthorized",
+                              "sign in on the login page (/login), or send Authorization: Bearer <token>");
+}
+
+/// Whether the caller may call the route: anyone on an open route (a signed-in caller known
+/// to the handler where the route wants to know), else a signed-in user of the role it needs.
+Status Server::Impl::authorize(const Route& route, const http::Request& req, std::optional<desk::User>& user,
+                               std::optional<desk::Session>& session) const {
+  if (route.access == Access::open) return {};
+  if (route.access == Access::open_with_caller) {
+    if (desk && !identify(req, user, session).ok()) {
+      user.reset();  // anonymous, as if no credentials had come
+      session.reset();
+    }
+    return {};
+  }
+  if (!desk) return desk_disabled();
+  if (Status who = identify(req, user, session); !who.ok()) return who;
   if (route.access == Access::clerk) return desk::Accounts::require_role(*user, desk::Role::clerk);
   if (route.access == Access::admin) return desk::Accounts::require_role(*user, desk::Role::admin);
   return {};

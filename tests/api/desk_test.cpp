@@ -347,7 +347,8 @@ TEST_CASE(
   auto c = d.server.client();
   const std::string voice =
       "市の審議会の委員に、子育て中の若い世代をもっと選んでほしいです。平日の昼の会議では参加できません。";
-  const auto before = d.ok(c.Post("/api/v1/match", json{{"text", voice}}.dump(), "application/json"));
+  const auto as_clerk = d.as(d.clerk);
+  const auto before = d.ok(c.Post("/api/v1/match", as_clerk, json{{"text", voice}}.dump(), "application/json"));
   CHECK(before["similar"].empty());
 
   const auto v = d.post_voice(voice);
@@ -355,7 +356,7 @@ TEST_CASE(
   // The clerk routes it to 広聴活動, not to what the plans alone suggest first.
   d.ok(d.patch(id, {{"version", 1}, {"route", {{"project_id", "2026-shichokoshitsu-8"}}}, {"status", "confirmed"}}));
 
-  const auto after = d.ok(c.Post("/api/v1/match", json{{"text", voice}}.dump(), "application/json"));
+  const auto after = d.ok(c.Post("/api/v1/match", as_clerk, json{{"text", voice}}.dump(), "application/json"));
   REQUIRE_FALSE(after["similar"].empty());
   const auto& like = after["similar"][0];
   CHECK(like["id"] == id);
@@ -372,6 +373,31 @@ TEST_CASE(
 
   // Reopened (sent back to new), it is no longer an example.
   d.ok(d.patch(id, {{"version", 2}, {"status", "new"}, {"note", "再確認"}}));
-  const auto reopened = d.ok(c.Post("/api/v1/match", json{{"text", voice}}.dump(), "application/json"));
+  const auto reopened = d.ok(c.Post("/api/v1/match", as_clerk, json{{"text", voice}}.dump(), "application/json"));
   CHECK(reopened["similar"].empty());
+}
+
+TEST_CASE("Past voices in a match are shown only to the desk's staff who may see them", "[desk][learning][auth]") {
+  Desk d;
+  auto c = d.server.client();
+  const std::string voice = "審議会の会議を夜や休日にも開いて、働く市民が傍聴できるようにしてほしい。";
+  const auto id = d.post_voice(voice)["id"].get<std::int64_t>();
+  d.ok(d.patch(id, {{"version", 1}, {"route", {{"project_id", "2026-shichokoshitsu-8"}}}, {"status", "confirmed"}}));
+  const std::string body = json{{"text", voice}}.dump();
+
+  // A citizen (no credentials, or a stale cookie) gets the routing the examples vote for,
+  // but not the past voices themselves.
+  for (const httplib::Headers& anonymous : {httplib::Headers{}, httplib::Headers{{"Cookie", "koe_session=expired"}},
+                                            httplib::Headers{{"Authorization", "Bearer koe_not-a-token"}}}) {
+    const auto open = d.ok(c.Post("/api/v1/match", anonymous, body, "application/json"));
+    CHECK(open["similar"].empty());
+    CHECK(open["matches"][0]["project"]["id"] == "2026-shichokoshitsu-8");
+    CHECK(open["matches"][0]["votes"].get<double>() > 0.5);
+  }
+  // The 広聴課 sees them; a 課 only those routed to it.
+  CHECK(d.ok(c.Post("/api/v1/match", d.as(d.clerk), body, "application/json"))["similar"].size() == 1);
+  const auto own = koe::test::add_desk_user(d.server.settings().store, "kocho", koe::desk::Role::division, "広聴課");
+  const auto other = koe::test::add_desk_user(d.server.settings().store, "hisho", koe::desk::Role::division, "秘書課");
+  CHECK(d.ok(c.Post("/api/v1/match", d.as(own), body, "application/json"))["similar"].size() == 1);
+  CHECK(d.ok(c.Post("/api/v1/match", d.as(other), body, "application/json"))["similar"].empty());
 }

@@ -48,6 +48,8 @@ Json voice_json(const desk::Voice& v, TextAccess access) {
     // Kept as the JSON koe answered at arrival; a store written by hand may hold anything.
     suggestion = Json::parse(v.suggestion->json, nullptr, /*allow_exceptions=*/false);
     if (suggestion.is_discarded()) suggestion = nullptr;
+    // The past voices beside the suggestion may be other 課' voices: the 広聴課's to see.
+    if (access != TextAccess::original && suggestion.is_object()) suggestion.erase("similar");
   }
   return {{"id", v.id},
           {"external_id", or_null(v.external_id)},
