@@ -13,6 +13,10 @@ constexpr const char* kComponents = R"json({
       "SectionKind": {"type": "string", "enum": ["title", "reason", "focus", "purpose", "goal_2030", "goal_fy", "status", "issues", "activities", "mission", "vision"]},
       "MatchRequest": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}, "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5}}}
     },
+    "securitySchemes": {
+      "bearer": {"type": "http", "scheme": "bearer", "description": "an API token from `koe users token`"},
+      "session": {"type": "apiKey", "in": "cookie", "name": "koe_session", "description": "the login page's session; unsafe methods also send X-CSRF-Token"}
+    },
     "responses": {
       "Error": {"description": "the request could not be served; the message names the problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Search": {"description": "results, facets and the total", "content": {"application/json": {"schema": {"type": "object", "properties": {
@@ -28,7 +32,14 @@ constexpr const char* kComponents = R"json({
         "matches": {"type": "array", "items": {"type": "object", "properties": {
           "project": {"$ref": "#/components/schemas/ProjectRef"}, "score": {"type": "number"}, "confidence": {"type": "string", "enum": ["high", "medium", "low"]},
           "sections": {"type": "array", "items": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/SectionKind"}, "label": {"type": "string"}, "snippet": {"type": "string"}, "score": {"type": "number"}}}},
-          "terms": {"type": "array", "items": {"type": "string"}}}}}}}}}},
+          "strength": {"type": "number"}, "evidence": {"type": "number"}, "coverage": {"type": "number"},
+          "votes": {"type": "number", "description": "share of the nearest confirmed voices' votes (with a desk)"},
+          "terms": {"type": "array", "items": {"type": "string"}}}}},
+        "referral": {"nullable": true, "type": "object", "description": "the body an out-of-scope voice belongs to",
+          "properties": {"body": {"type": "string"}, "reason": {"type": "string"}, "terms": {"type": "array", "items": {"type": "string"}}}},
+        "similar": {"type": "array", "description": "past voices a clerk routed, most alike first: for the desk's signed-in staff only",
+          "items": {"type": "object", "properties": {"id": {"type": "integer"}, "text_masked": {"type": "string"}, "route": {"type": "object", "nullable": true},
+            "status": {"type": "string"}, "similarity": {"type": "number"}, "duplicate": {"type": "boolean"}}}}}}}}},
       "Route": {"description": "one routing per voice; unreadable rows in errors", "content": {"application/json": {"schema": {"type": "object", "properties": {
         "results": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "out_of_scope": {"type": "boolean"}, "project_id": {"type": "string", "nullable": true}, "project": {"type": "string", "nullable": true}, "division": {"type": "string", "nullable": true}, "confidence": {"type": "string"}, "top": {"type": "array", "items": {"type": "object"}}}}},
         "errors": {"type": "array", "items": {"type": "string"}}}}}}}

@@ -57,11 +57,21 @@ void VoiceDesk::learn(const Xapian::Database& db) {
 
 VoiceDesk::~VoiceDesk() = default;
 
+/// koe's suggestion for a voice's text. A voice that cannot be matched — too long, or with
+/// nothing to match (「ありがとう。」) — is still a voice the city received: it is kept without
+/// a suggestion (nullopt). Any other refusal (invalid UTF-8) is the voice's.
+Result<std::optional<desk::Suggestion>> VoiceDesk::suggest(const std::string& text, const Xapian::Database& db) const {
+  auto m = search::match(analyzer_, db, {text, 5}, settings_.match_options(), sources_);
+  if (m.ok()) return std::optional<desk::Suggestion>(wire::suggestion_of(m.value()));
+  if (m.status().code == "bad_request" || m.status().http_status == 413) return std::optional<desk::Suggestion>();
+  return m.status();
+}
+
 Result<desk::Voice> VoiceDesk::receive(desk::NewVoice voice, const desk::Actor& actor, const Xapian::Database& db) {
   learn(db);
-  auto suggestion = search::match(analyzer_, db, {voice.text, 5}, settings_.match_options(), sources_);
+  auto suggestion = suggest(voice.text, db);
   if (!suggestion.ok()) return suggestion.status();
-  voice.suggestion = wire::suggestion_of(suggestion.value());
+  voice.suggestion = suggestion.value();
   return store_->add_voice(voice, actor);
 }
 
@@ -70,10 +80,9 @@ Result<desk::ImportReport> VoiceDesk::import(std::vector<desk::NewVoice> voices,
                                              const std::function<void(std::size_t, std::size_t)>& progress) {
   learn(db);
   for (auto& v : voices) {
-    // A voice that cannot be matched (too long, nothing to match) is still a voice the city
-    // received: it is kept without a suggestion, and the store checks the rest of it.
-    auto suggestion = search::match(analyzer_, db, {v.text, 5}, settings_.match_options(), sources_);
-    if (suggestion.ok()) v.suggestion = wire::suggestion_of(suggestion.value());
+    // A row koe cannot route for another reason (invalid UTF-8) is reported by the store.
+    auto suggestion = suggest(v.text, db);
+    if (suggestion.ok()) v.suggestion = suggestion.value();
   }
   desk::ImportOptions options;
   options.actor = actor;

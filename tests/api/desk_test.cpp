@@ -144,6 +144,10 @@ TEST_CASE("A voice received is routed against the plans, masked, and kept with i
   CHECK(again["suggestion"] == v["suggestion"]);
   check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"text": "  "})", "application/json"), 400,
                 "empty_text");
+  // A voice with nothing koe can route is still received, without a suggestion.
+  const auto thanks = d.post_voice("ありがとう。");
+  CHECK(thanks["status"] == "new");
+  CHECK(thanks["suggestion"].is_null());
   check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"txt": "x"})", "application/json"), 400,
                 "missing_text");
   check_refused(d.server.client().Post("/api/v1/voices", d.as(d.clerk), R"({"text": "x", "received_at": "2024/13/1"})",

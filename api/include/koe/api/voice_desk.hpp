@@ -58,6 +58,8 @@ class VoiceDesk {
   static desk::ExportOptions export_options(const Xapian::Database& db);
 
  private:
+  Result<std::optional<desk::Suggestion>> suggest(const std::string& text, const Xapian::Database& db) const;
+
   const Settings& settings_;
   const Analyzer& analyzer_;
   search::MatchSources sources_;
