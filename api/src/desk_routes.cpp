@@ -109,9 +109,9 @@ void post_voice(Service& s, Call& c) {
 /// The import body's bytes and format: CSV, JSON Lines, or the JSON /api/v1/route takes
 /// (an array, or {"voices": [...]}).
 Result<std::pair<std::string, desk::ExportFormat>> import_body(const Request& req) {
-  const std::string type = req.header("Content-Type");
-  if (type.starts_with("text/csv")) return std::pair{req.body, desk::ExportFormat::csv};
-  if (type.starts_with("application/x-ndjson")) return std::pair{req.body, desk::ExportFormat::jsonl};
+  const std::string type = req.media_type();
+  if (type == "text/csv") return std::pair{req.body, desk::ExportFormat::csv};
+  if (type == "application/x-ndjson") return std::pair{req.body, desk::ExportFormat::jsonl};
   auto body = wire::parse_json_body(req.body);
   if (!body.ok()) return body.status();
   const Json& j = body.value();

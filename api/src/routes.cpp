@@ -102,7 +102,7 @@ void post_match(Service& s, Call& c) {
 
 /// The voices of a /route body: CSV (UTF-8 or Shift_JIS) or JSON.
 Result<search::VoiceBatch> route_batch(const Request& req) {
-  if (req.header("Content-Type").starts_with("text/csv")) {
+  if (req.media_type() == "text/csv") {
     try {
       return search::read_voices(req.body, search::BatchFormat::csv, search::TextEncoding::automatic);
     } catch (const Error& e) {

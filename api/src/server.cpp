@@ -48,21 +48,12 @@ std::optional<std::string> cookie_value(const std::string& header, std::string_v
   return std::nullopt;
 }
 
-/// The media type of a Content-Type header, lowercased, without parameters.
-std::string media_type_of(const std::string& content_type) {
-  std::string t = content_type.substr(0, content_type.find(';'));
-  t.erase(t.find_last_not_of(" \t") + 1);
-  t.erase(0, t.find_first_not_of(" \t"));
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return t;
-}
-
 /// Status 415 unless the request's body is of a media type the route documents. A browser
 /// on another site can send text/plain or a form without asking; it cannot send JSON.
 Status check_media_type(const Route& route, const http::Request& req) {
   if (route.request_body.is_null()) return {};
   const auto& accepted = route.request_body["content"];
-  const std::string type = media_type_of(req.header("Content-Type"));
+  const std::string type = req.media_type();
   if (accepted.contains(type)) return {};
   std::string names;
   for (const auto& [name, schema] : accepted.items()) names += (names.empty() ? "" : " or ") + name;

@@ -29,6 +29,15 @@ std::string Request::header(std::string_view name) const {
 
 bool Request::has_header(std::string_view name) const { return headers.find(name) != headers.end(); }
 
+std::string Request::media_type() const {
+  const std::string content_type = header("Content-Type");
+  std::string t = content_type.substr(0, content_type.find(';'));
+  t.erase(t.find_last_not_of(" \t") + 1);
+  t.erase(0, t.find_first_not_of(" \t"));
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return t;
+}
+
 std::optional<std::string> Request::param(std::string_view name) const {
   for (const auto& [k, v] : query)
     if (k == name) return v;

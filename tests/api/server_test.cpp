@@ -170,7 +170,7 @@ TEST_CASE("POST /api/v1/route takes text/csv in UTF-8 or Shift_JIS", "[api][rout
            {"utf-8", "id,text\r\n1,ふるさと納税の返礼品について\r\n2,\"市道の穴を直して, 早く\"\r\n"},
            {"cp932", kCp932Csv}}) {
     INFO(what);
-    const auto r = post("/api/v1/route", body, "text/csv");
+    const auto r = post("/api/v1/route", body, what == "utf-8" ? "text/csv" : "Text/CSV; charset=Shift_JIS");
     REQUIRE(r);
     CHECK(r->status == 200);
     const auto j = body_json(r);

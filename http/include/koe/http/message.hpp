@@ -36,6 +36,9 @@ struct Request {
   /// First value of a header, or "" when absent.
   std::string header(std::string_view name) const;
   bool has_header(std::string_view name) const;
+  /// The media type of Content-Type, lowercased and without parameters ("text/csv" for
+  /// `Text/CSV; charset=Shift_JIS`), or "" when absent.
+  std::string media_type() const;
   /// First value of a query parameter, or nullopt when absent.
   std::optional<std::string> param(std::string_view name) const;
   /// Every non-empty value of a repeated query parameter, in order.
