@@ -43,6 +43,7 @@ void send_json(http::Response& res, int status, const nlohmann::json& body) {
 
 void send_status(http::Response& res, const Status& status) {
   request_error() = status.message;
+  if (status.retry_after_seconds > 0) res.set_header("Retry-After", std::to_string(status.retry_after_seconds));
   send_json(res, status.http_status, wire::error_json(status));
 }
 

@@ -163,9 +163,13 @@ Result<User> Accounts::authenticate_token(std::string_view token) const {
 
 Status Accounts::check_lock(std::string_view kind, std::string_view key, std::int64_t now) const {
   const auto f = store_->failures(kind, key);
-  if (f.locked_until > now)
-    return Status::too_many_requests("too_many_attempts", "too many failed logins for this " + std::string(kind) +
-                                                              "; try again in " + wait_text(f.locked_until - now));
+  if (f.locked_until > now) {
+    Status locked =
+        Status::too_many_requests("too_many_attempts", "too many failed logins for this " + std::string(kind) +
+                                                           "; try again in " + wait_text(f.locked_until - now));
+    locked.retry_after_seconds = f.locked_until - now;
+    return locked;
+  }
   return {};
 }
 

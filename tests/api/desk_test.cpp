@@ -117,9 +117,13 @@ TEST_CASE("Repeated failed logins lock the name, even against the right password
   for (int k = 0; k < 5; ++k)
     c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", "not the password " + std::to_string(k)}}.dump(),
            "application/json");
-  check_refused(
-      c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", d.clerk.password}}.dump(), "application/json"), 429,
-      "too_many_attempts");
+  const auto locked =
+      c.Post("/api/v1/login", json{{"name", "hirose"}, {"password", d.clerk.password}}.dump(), "application/json");
+  check_refused(locked, 429, "too_many_attempts");
+  // The lock's length, for programs and for the login page to say in Japanese.
+  const int retry_after = std::stoi(locked->get_header_value("Retry-After", 0));
+  CHECK(retry_after > 0);
+  CHECK(retry_after <= 30);
   // A token still works: the lock is on guessing passwords, not on the account.
   CHECK(c.Get("/api/v1/voices", d.as(d.clerk))->status == 200);
 }

@@ -21,10 +21,11 @@ export function kindLabel(kind, fallback) {
 
 // Thrown for any failed API call, with a message fit to show a citizen.
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = 0) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter; // seconds, from Retry-After (429, 503)
   }
 }
 
@@ -46,7 +47,8 @@ export async function api(path, options = {}) {
   }
   if (!res.ok) {
     const err = body && body.error ? body.error : {};
-    throw new ApiError(res.status, err.code || String(res.status), err.message || '');
+    throw new ApiError(res.status, err.code || String(res.status), err.message || '',
+      Number(res.headers.get('Retry-After')) || 0);
   }
   if (body === null) {
     throw new ApiError(res.status, 'bad_response', 'サーバーから正しい応答がありませんでした。');

@@ -28,11 +28,11 @@ function showError(...lines) {
   error.hidden = false;
 }
 
-// The server says how long a lock lasts ("try again in 30 seconds"); the clerk reads it in Japanese.
-function waitText(message) {
-  const m = /(\d+)\s*(second|minute)/.exec(message || '');
-  if (!m) return '';
-  return '約' + m[1] + (m[2] === 'minute' ? '分' : '秒') + '後にもう一度お試しください。';
+// How long the lock lasts, from the answer's Retry-After (seconds).
+function waitText(seconds) {
+  if (!seconds) return '';
+  return seconds >= 120 ? '約' + Math.ceil(seconds / 60) + '分後にもう一度お試しください。'
+    : '約' + seconds + '秒後にもう一度お試しください。';
 }
 
 form.addEventListener('submit', async (ev) => {
@@ -63,7 +63,7 @@ form.addEventListener('submit', async (ev) => {
     if (err instanceof ApiError && err.status === 401) {
       showError('名前かパスワードが違います。');
     } else if (err instanceof ApiError && err.status === 429) {
-      showError('ログインの失敗が続いたため、しばらくログインできません。' + waitText(err.message),
+      showError('ログインの失敗が続いたため、しばらくログインできません。' + waitText(err.retryAfter),
         'サーバーからの詳細：' + err.message);
     } else if (err instanceof ApiError && err.code === 'desk_disabled') {
       showError('この koe では受付の機能が使えません（--store が指定されていません）。');

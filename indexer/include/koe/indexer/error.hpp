@@ -2,6 +2,7 @@
 /// @brief koe's error types: Error for the command line and start-up, Status for request paths.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -55,6 +56,8 @@ struct Status {
   int http_status = 0;  ///< 0: success
   std::string code;     ///< machine code, the `error.code` of an API error body
   std::string message;
+  /// For a 429 or 503: seconds after which asking again may succeed (the Retry-After header).
+  std::int64_t retry_after_seconds = 0;
 
   bool ok() const { return http_status == 0; }
   static Status invalid(std::string code, std::string m) { return {400, std::move(code), std::move(m)}; }
