@@ -58,6 +58,18 @@ std::string session_cookie(const Settings& settings, const std::string& value, i
          (settings.secure_cookie ? "; Secure" : "");
 }
 
+/// The address failed logins are counted against: the client's, as the reverse proxy in front
+/// reports it when the settings name its header (the last address of X-Forwarded-For is the
+/// one the proxy itself saw; earlier ones are the client's word), else the connection's peer.
+std::string client_address(const Settings& settings, const Request& req) {
+  if (settings.client_address_header.empty()) return req.remote_address;
+  std::string value = req.header(settings.client_address_header);
+  value = value.substr(value.find_last_of(',') == std::string::npos ? 0 : value.find_last_of(',') + 1);
+  value.erase(0, value.find_first_not_of(" \t"));
+  value.erase(value.find_last_not_of(" \t") + 1);
+  return value.empty() ? req.remote_address : value;
+}
+
 void post_login(Service& s, Call& c) {
   if (!s.desk) return send_status(c.res, desk_disabled());
   auto body = wire::parse_json_body(c.req.body);
@@ -67,8 +79,8 @@ void post_login(Service& s, Call& c) {
       !b["password"].is_string())
     return send_status(c.res,
                        Status::invalid("invalid_json", "the body must be {\"name\": \"…\", \"password\": \"…\"}"));
-  auto session =
-      s.desk->accounts().login(b["name"].get<std::string>(), b["password"].get<std::string>(), c.req.remote_address);
+  auto session = s.desk->accounts().login(b["name"].get<std::string>(), b["password"].get<std::string>(),
+                                          client_address(s.settings, c.req));
   if (!session.ok()) return send_status(c.res, session.status());
   const auto& sn = session.value();
   c.res.set_header("Set-Cookie", session_cookie(s.settings, sn.id, s.settings.session_hours * 3600));

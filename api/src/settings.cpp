@@ -1,5 +1,7 @@
 #include "koe/api/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -155,6 +157,12 @@ SettingInfo setting(Names n, Access access, Check check) {
 
 auto any_value = [](const auto&) -> std::optional<std::string> { return std::nullopt; };
 
+/// Empty, or an HTTP header name (letters, digits and - only).
+auto header_name = [](const std::string& v) -> std::optional<std::string> {
+  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; })) return std::nullopt;
+  return "must be a header name such as X-Forwarded-For, got «" + v + "»";
+};
+
 template <class T>
 auto between(T min, T max) {
   return [min, max](const T& v) -> std::optional<std::string> {
@@ -267,6 +275,11 @@ std::vector<SettingInfo> make_table() {
       {"secure_cookie", "KOE_SECURE_COOKIE", "",
        "Mark the session cookie Secure: set it when an HTTPS proxy serves koe."},
       [](auto& s) -> auto& { return s.secure_cookie; }, any_value));
+  t.push_back(setting(
+      {"client_address_header", "KOE_CLIENT_ADDRESS_HEADER", "",
+       "Behind a reverse proxy, the header with the client's address (X-Real-IP, X-Forwarded-For): failed "
+       "logins are counted per client, not per proxy. Empty: the connection's peer."},
+      [](auto& s) -> auto& { return s.client_address_header; }, header_name));
   t.push_back(setting(
       {"overdue_days", "KOE_OVERDUE_DAYS", "",
        "A voice unanswered this many days after it was received counts as overdue."},

@@ -409,3 +409,30 @@ TEST_CASE("Past voices in a match are shown only to the desk's staff who may see
   CHECK(d.ok(c.Post("/api/v1/match", d.as(own), body, "application/json"))["similar"].size() == 1);
   CHECK(d.ok(c.Post("/api/v1/match", d.as(other), body, "application/json"))["similar"].empty());
 }
+
+TEST_CASE("Behind a proxy, failed logins are counted per client, not per proxy", "[desk][auth]") {
+  TempDir dir{"koe-desk-proxy"};
+  koe::test::RunningServer server{[&] {
+    koe::api::Settings s;
+    s.port = 0;
+    s.db = koe::test::shared_index().db;
+    s.store = dir / "desk.sqlite3";
+    s.access_log = false;
+    s.client_address_header = "X-Forwarded-For";
+    return s;
+  }()};
+  const auto clerk = koe::test::add_desk_user(server.settings().store, "hirose", koe::desk::Role::clerk);
+  auto c = server.client();
+  const auto login = [&](const std::string& name, const std::string& password, const std::string& forwarded) {
+    return c.Post("/api/v1/login", {{"X-Forwarded-For", forwarded}},
+                  json{{"name", name}, {"password", password}}.dump(), "application/json");
+  };
+  // 20 wrong names from one client (each name once, so no name locks) lock that client's address;
+  // the address the proxy saw is the last one: what a client writes before it does not count.
+  for (int k = 0; k < 20; ++k) login("guess" + std::to_string(k), "wrong password", "198.51.100.9, 203.0.113.7");
+  check_refused(login("hirose", clerk.password, "203.0.113.7"), 429, "too_many_attempts");
+  // Every other client, all arriving through the same proxy, still signs in.
+  const auto other = login("hirose", clerk.password, "203.0.113.8");
+  REQUIRE(other);
+  CHECK(other->status == 200);
+}

@@ -45,7 +45,10 @@ struct Settings {
   std::filesystem::path store;
   int session_hours = 10;      ///< a signed-in page session lasts this long (one working day)
   bool secure_cookie = false;  ///< mark the session cookie Secure (behind an HTTPS proxy)
-  int overdue_days = 14;       ///< a voice unanswered this long since received is overdue
+  /// Behind a reverse proxy: the header it writes the client's address into (X-Real-IP, or
+  /// X-Forwarded-For, whose last address is the one the proxy saw); empty: the peer's address.
+  std::string client_address_header;
+  int overdue_days = 14;  ///< a voice unanswered this long since received is overdue
   std::size_t max_import_bytes = 32 * 1024 * 1024;
   AnalyzerOptions analyzer = default_analyzer_options();
   /// The routing rule's thresholds; read them through match_options().
