@@ -8,13 +8,17 @@
 #include <mutex>
 #include <string>
 
+#include "koe/http/server.hpp"
+
 namespace koe::api {
 
 class Metrics {
  public:
   void observe(const std::string& route, int status, double seconds);
-  /// Prometheus text exposition; `revision` and `documents` describe the open index.
-  std::string render(std::uint64_t revision, std::uint64_t documents) const;
+  /// Prometheus text exposition; `revision` and `documents` describe the open index,
+  /// `transport` the connections and queues (none in a server without a transport).
+  std::string render(std::uint64_t revision, std::uint64_t documents,
+                     const http::Server::Counters* transport = nullptr) const;
 
  private:
   static constexpr std::array<double, 11> kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};

@@ -179,7 +179,10 @@ void get_metrics(Service& s, Call& c) {
   Response& res = c.res;
   auto db = s.index.current();
   Xapian::Database* d = db.ok() ? db.value() : nullptr;
-  res.set_body(s.metrics.render(d ? d->get_revision() : 0, d ? d->get_doccount() : 0), "text/plain; version=0.0.4");
+  const auto transport = s.transport ? std::optional(s.transport->counters()) : std::nullopt;
+  res.set_body(
+      s.metrics.render(d ? d->get_revision() : 0, d ? d->get_doccount() : 0, transport ? &*transport : nullptr),
+      "text/plain; version=0.0.4");
 }
 
 }  // namespace

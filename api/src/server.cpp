@@ -305,6 +305,7 @@ Server::Server(Settings settings) : impl_(std::make_unique<Impl>()) {
       [impl](int status, std::string_view code, std::string_view message, http::Response& res) {
         impl->answer_transport_error(status, code, message, res);
       });
+  impl_->service->transport = impl_->transport.get();
 }
 
 Server::~Server() = default;

@@ -8,6 +8,7 @@
 #include "index_handles.hpp"
 #include "koe/api/settings.hpp"
 #include "koe/api/voice_desk.hpp"
+#include "koe/http/server.hpp"
 #include "koe/indexer/analyzer.hpp"
 #include "metrics.hpp"
 #include "route_table.hpp"
@@ -20,9 +21,10 @@ struct Service {
   IndexHandles& index;
   Metrics& metrics;
   std::filesystem::path web_root;
-  VoiceDesk* desk = nullptr;           ///< the voice desk, when the server has a store
-  search::MatchSources sources;        ///< what routing consults besides the plans
-  const RouteTable* routes = nullptr;  ///< the table built from this service (for openapi.json)
+  VoiceDesk* desk = nullptr;                ///< the voice desk, when the server has a store
+  search::MatchSources sources;             ///< what routing consults besides the plans
+  const RouteTable* routes = nullptr;       ///< the table built from this service (for openapi.json)
+  const http::Server* transport = nullptr;  ///< the connections and queues, for /metrics
 };
 
 /// Every route koe serves, each in one entry.

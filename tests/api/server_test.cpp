@@ -243,6 +243,13 @@ TEST_CASE("GET /metrics exposes request counts and the index size", "[api][metri
   CHECK_THAT(r->body, Catch::Contains("koe_requests_total{route=\"/api/v1/search\",status=\"200\"}"));
   CHECK_THAT(r->body, Catch::Contains("koe_index_documents 83"));
   CHECK_THAT(r->body, Catch::Contains("koe_request_duration_seconds_bucket"));
+  // The transport's state: this request's own connection is open, nothing waits.
+  const auto open_at = r->body.find("\nkoe_http_open_connections ");
+  REQUIRE(open_at != std::string::npos);
+  CHECK(std::stoul(r->body.substr(open_at + 27)) >= 1);
+  CHECK_THAT(r->body, Catch::Contains("koe_http_queued{lane=\"batch\"} 0"));
+  CHECK_THAT(r->body, Catch::Contains("koe_http_rejected_overload_total"));
+  CHECK_THAT(r->body, Catch::Contains("koe_http_timeouts_total"));
 }
 
 TEST_CASE("Every response carries a request id", "[api]") {
