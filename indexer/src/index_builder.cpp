@@ -15,6 +15,7 @@
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/index_layout.hpp"
 #include "koe/indexer/schema.hpp"
+#include "koe/indexer/term_spans.hpp"
 
 namespace koe {
 namespace {
@@ -105,13 +106,9 @@ Xapian::Document make_document(const Analyzer& analyzer, const SectionRecord& r)
     doc.add_boolean_term(schema::term(schema::kLevel, "department"));
   }
   doc.add_value(schema::kSlotProject, r.project_id.value_or(""));
-  doc.add_value(schema::kSlotDivision, r.division);
   doc.add_value(schema::kSlotKind, std::string(kind_name(r.kind)));
-  doc.add_value(schema::kSlotDepartment, r.department);
-  doc.add_value(schema::kSlotPolicy, r.policy);
-  doc.add_value(schema::kSlotFiscalYear, r.fiscal_year);
-  doc.add_value(schema::kSlotDocument, r.doc_id);
   doc.add_value(schema::kSlotFacet, schema::facet_key(r.project_id.value_or(""), r.division, kind_name(r.kind)));
+  doc.add_value(schema::kSlotTermSpans, encode_term_spans(term_spans(analysis), r.text));
   doc.set_data(r.to_json().dump());
   return doc;
 }

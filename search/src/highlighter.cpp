@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
 
 namespace koe::search {
@@ -34,17 +35,27 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string make_snippet(const Analyzer& analyzer, std::string_view text, const QueryTerms& terms,
+namespace {
+
+bool char_boundary(std::string_view text, std::size_t at) {
+  return at == text.size() || (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xc0) != 0x80);
+}
+
+/// Whether the query asked for this span's text.
+bool queried(const TermSpan& span, const QueryTerms& terms) {
+  const auto& wanted = span.kind == TermSpanKind::reading ? terms.readings : terms.words;
+  return wanted.find(span.text) != wanted.end();
+}
+
+}  // namespace
+
+std::string make_snippet(std::string_view text, const std::vector<TermSpan>& spans, const QueryTerms& terms,
                          const SnippetOptions& options) {
-  const Analysis a = analyzer.analyze(text);
   std::vector<std::pair<std::size_t, std::size_t>> marks;
-  for (const auto& t : a.terms) {
-    bool hit = false;
-    if (t.kind == TermKind::word || t.kind == TermKind::compound)
-      hit = terms.words.count(t.text) > 0;
-    else if (t.kind == TermKind::reading)
-      hit = terms.readings.count(t.text) > 0;
-    if (hit && t.end > t.begin) marks.emplace_back(t.begin, t.end);
+  for (const auto& span : spans) {
+    if (span.begin >= span.end || span.end > text.size()) continue;
+    if (!char_boundary(text, span.begin) || !char_boundary(text, span.end)) continue;
+    if (queried(span, terms)) marks.emplace_back(span.begin, span.end);
   }
   std::sort(marks.begin(), marks.end());
   std::vector<std::pair<std::size_t, std::size_t>> merged;
@@ -107,6 +118,19 @@ std::string make_snippet(const Analyzer& analyzer, std::string_view text, const 
   out += piece(at, to);
   if (to < text.size()) out += "…";
   return out;
+}
+
+std::string make_snippet(const Xapian::Document& document, std::string_view text, const QueryTerms& terms,
+                         const SnippetOptions& options) {
+  const std::string encoded = document.get_value(schema::kSlotTermSpans);
+  const DecodedTermSpans stored = decode_term_spans(encoded, text);
+  return make_snippet(text, stored.spans, terms, options);
+}
+
+std::string make_snippet(const Analyzer& analyzer, std::string_view text, const QueryTerms& terms,
+                         const SnippetOptions& options) {
+  const Analysis analysis = analyzer.analyze(text);
+  return make_snippet(text, term_spans(analysis), terms, options);
 }
 
 }  // namespace koe::search

@@ -202,8 +202,12 @@ ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& 
   for (const auto& t : pm.terms) freq[t] = db.get_termfreq(t);
   std::stable_sort(pm.terms.begin(), pm.terms.end(),
                    [&](const std::string& a, const std::string& b) { return freq[a] < freq[b]; });
-  for (std::size_t k = 0; k < r.hits.size() && k < 3; ++k)
-    pm.sections.push_back({stored_record(r.hits[k].it.get_document()), r.hits[k].weight, {}});
+  for (std::size_t k = 0; k < r.hits.size() && k < 3; ++k) {
+    const Xapian::Document doc = r.hits[k].it.get_document();
+    MatchedSection section{stored_record(doc), r.hits[k].weight, {}};
+    section.snippet = make_snippet(doc, section.section.text, vq.terms);
+    pm.sections.push_back(std::move(section));
+  }
   // A project only the examples voted for matched no section: the catalogue names it.
   if (!pm.sections.empty())
     pm.project = project_of(pm.sections.front().section);
@@ -280,8 +284,6 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   apply_example_scope(votes, options, resp);
   refer_elsewhere(sources, options, analysis, resp);
   resp.similar = similar_voices(votes, options);
-  for (auto& pm : resp.matches)
-    for (auto& s : pm.sections) s.snippet = make_snippet(analyzer, s.section.text, vq.terms);
   return resp;
 }
 

@@ -177,8 +177,12 @@ Status count_facets(const Xapian::Database& db, const Filters& filters, const Ti
 void fetch_page(const Xapian::Database& db, const Tiers& tiers, std::size_t offset, std::size_t limit,
                 SearchResponse& resp) {
   auto add_hits = [&](const Xapian::MSet& m, bool all_words) {
-    for (auto it = m.begin(); it != m.end(); ++it)
-      resp.hits.push_back({stored_record(it.get_document()), it.get_weight(), all_words, {}});
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      SearchHit hit{stored_record(doc), it.get_weight(), all_words, {}};
+      hit.snippet = make_snippet(doc, hit.section.text, resp.terms);
+      resp.hits.push_back(std::move(hit));
+    }
   };
   Xapian::Enquire first(db);
   first.set_query(tiers.strict);
@@ -217,7 +221,6 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   resp.terms = sq.terms;
   if (Status s = count_facets(db, filters, tiers, resp); !s.ok()) return s;
   fetch_page(db, tiers, static_cast<std::size_t>(request.offset), static_cast<std::size_t>(request.limit), resp);
-  for (auto& h : resp.hits) h.snippet = make_snippet(analyzer, h.section.text, resp.terms);
   return resp;
 }
 

@@ -8,6 +8,7 @@
 #include "koe/indexer/index_builder.hpp"
 #include "koe/search/highlighter.hpp"
 #include "koe/search/limits.hpp"
+#include "koe/search/query_builder.hpp"
 #include "koe/search/searcher.hpp"
 #include "koe/wire/json.hpp"
 #include "test_support.hpp"
@@ -269,6 +270,44 @@ TEST_CASE("make_snippet escapes the section text and marks the query words", "[s
   const auto s = ks::make_snippet(koe::test::analyzer(), "<b>広報</b> & \"市\" 'x'", terms);
   CHECK(s == "&lt;b&gt;<mark>広報</mark>&lt;/b&gt; &amp; &quot;市&quot; &#39;x&#39;");
   CHECK(ks::html_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+}
+
+TEST_CASE("Snippets from the spans stored at index time are those the analyzer would give", "[search][snippets]") {
+  // Staff queries and voices of every kind of term: words, compounds, variants, readings
+  // reached from hiragana, and a phrase.
+  const std::vector<std::string> staff = {"広報",        "ふるさと納税", "ふるさとのうぜい", "寄付",
+                                          "ＳＮＳ 発信", "\"市民の声\"", "しみんさんか",     "シティプロモーション"};
+  const std::vector<std::string> voices = {"こうえんの といれが くらくて こわいです",
+                                           "ふるさと納税の返礼品をもっと増やしてほしい。SNSでの発信も足りない。"};
+  std::vector<ks::QueryTerms> queries;
+  for (const auto& q : staff) {
+    auto parsed = ks::parse_staff_query(koe::test::analyzer(), q);
+    REQUIRE(parsed.ok());
+    queries.push_back(parsed.value().terms);
+  }
+  for (const auto& v : voices) {
+    auto built = ks::build_voice_query(koe::test::analyzer(), v);
+    REQUIRE(built.ok());
+    queries.push_back(built.value().terms);
+  }
+  const Xapian::Database db = koe::test::shared_db();
+  std::size_t marked = 0;
+  for (auto id = db.postlist_begin(""); id != db.postlist_end(""); ++id) {
+    const Xapian::Document doc = db.get_document(*id);
+    const std::string text = koe::stored_record(doc).text;
+    for (const auto& terms : queries) {
+      const std::string stored = ks::make_snippet(doc, text, terms);
+      INFO(text);
+      CHECK(stored == ks::make_snippet(koe::test::analyzer(), text, terms));
+      if (stored.find("<mark>") != std::string::npos) ++marked;
+    }
+  }
+  CHECK(marked > 100);
+  // And what search returns is that snippet.
+  for (const auto& q : staff) {
+    const auto r = ok(q);
+    for (const auto& h : r.hits) CHECK(h.snippet == ks::make_snippet(koe::test::analyzer(), h.section.text, r.terms));
+  }
 }
 
 TEST_CASE("A long section's snippet is cut around its matches", "[search][snippets]") {

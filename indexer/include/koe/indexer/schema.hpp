@@ -14,7 +14,7 @@ namespace koe::schema {
 
 /// Bumped whenever indexing changes what a document holds; an index of another version is
 /// rebuilt from the corpus.
-inline constexpr int kVersion = 2;  // 2: slot 7 (facet key)
+inline constexpr int kVersion = 3;  // 2: slot 7 (facet key); 3: slot 8 (term spans), slots 1, 3–6 dropped
 
 // Free text (words and compounds) is unprefixed and positional (phrase search).
 inline constexpr std::string_view kReading = "R";      ///< katakana reading: Rフルサトノウゼイ
@@ -30,16 +30,14 @@ inline constexpr std::string_view kFiscalYear = "XY";  ///< XY2026
 inline constexpr std::string_view kDocument = "XF";    ///< source document id: XF2026-shichokoshitsu
 inline constexpr std::string_view kLevel = "XL";       ///< XLproject or XLdepartment
 
-/// Value slots (facets, collapsing, sorting).
+/// Value slots: what a query reads per matching section without opening its record. Slots
+/// 1 and 3–6 held the 課, department, 施策, fiscal year and document until schema 3; nothing
+/// read them (the boolean X terms filter, the record shows).
 enum Slot : Xapian::valueno {
-  kSlotProject = 0,     ///< project id ("" for department sections)
-  kSlotDivision = 1,    ///< 事業実施課
-  kSlotKind = 2,        ///< section kind name
-  kSlotDepartment = 3,  ///< department name
-  kSlotPolicy = 4,      ///< 施策番号
-  kSlotFiscalYear = 5,  ///< fiscal year
-  kSlotDocument = 6,    ///< source document id
-  kSlotFacet = 7,       ///< project id, 課 and kind joined by kFacetSeparator: one read per match for the facets
+  kSlotProject = 0,    ///< project id ("" for department sections)
+  kSlotKind = 2,       ///< section kind name
+  kSlotFacet = 7,      ///< project id, 課 and kind joined by kFacetSeparator: one read per match for the facets
+  kSlotTermSpans = 8,  ///< where each word and reading lies in the text (term_spans.hpp): snippets without MeCab
 };
 
 inline constexpr char kFacetSeparator = '\x1f';

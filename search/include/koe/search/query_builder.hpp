@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,8 +29,8 @@ struct Filters {
 
 /// The terms a query uses, for highlighting and for reporting what drove a match.
 struct QueryTerms {
-  std::set<std::string> words;     ///< word and compound terms (unprefixed)
-  std::set<std::string> readings;  ///< katakana readings (without the R prefix)
+  std::set<std::string, std::less<>> words;     ///< word and compound terms (unprefixed)
+  std::set<std::string, std::less<>> readings;  ///< katakana readings (without the R prefix)
 };
 
 struct StaffQuery {

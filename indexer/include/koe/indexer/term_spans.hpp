@@ -1,0 +1,51 @@
+/// @file term_spans.hpp
+/// @brief Where each searchable word of a section lies in its text. Stored with the section at
+/// index time (schema::kSlotTermSpans), so a snippet marks a query's words without running the
+/// analyzer again: Xapian's positions count tokens, not bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "koe/indexer/analyzer.hpp"
+
+namespace koe {
+
+/// What a span's text is compared with: a query's words and compounds, or its readings.
+enum class TermSpanKind : std::uint8_t { word, reading };
+
+/// One occurrence of a term: its canonical text (as indexed, without prefix) and its byte range
+/// in the section text. `text` views into whatever the spans were made from.
+struct TermSpan {
+  TermSpanKind kind = TermSpanKind::word;
+  std::string_view text;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+/// The spans of an analysis: every word, compound and reading with a non-empty range (bigrams
+/// are never marked). Views into `analysis`, which must outlive them.
+std::vector<TermSpan> term_spans(const Analysis& analysis);
+
+/// A compact byte string of `spans` over `text`, each distinct (kind, term) once with all its
+/// ranges: a form byte (kind, spelling, same ranges as the entry before), the term (nothing
+/// when it is the text at its first range, one byte a character when it is all katakana, else
+/// its UTF-8 bytes; varint length first), then — unless they repeat the previous entry's, as a
+/// word's reading does — a varint count and per range a varint begin (delta from the previous
+/// range) and a varint length.
+std::string encode_term_spans(const std::vector<TermSpan>& spans, std::string_view text);
+
+/// Spans decoded from a stored string. The texts view into `text`, the encoded string and
+/// `unpacked` (katakana spelled out again), so keep all three while the spans are in use.
+struct DecodedTermSpans {
+  std::vector<TermSpan> spans;
+  std::vector<char> unpacked;  ///< reserved once: never reallocated under the views
+};
+
+/// The spans of an encoded string over the same `text`. A string cut short or malformed yields
+/// the spans read before the fault, and no span lies outside `text`.
+DecodedTermSpans decode_term_spans(std::string_view encoded, std::string_view text);
+
+}  // namespace koe
