@@ -12,9 +12,9 @@ namespace {
 /// The byte before each entry: its kind, how its term is spelt, and whether it repeats the
 /// previous entry's ranges (a word's reading lies where the word does).
 enum FormBits : unsigned char {
-  kReadingBit = 1,         ///< a reading, else a word or compound
-  kSpellingMask = 6,       ///< one of the Spelling values, shifted by 1
-  kSameRangesBit = 8,      ///< no count and ranges: those of the previous entry
+  kReadingBit = 1,     ///< a reading, else a word or compound
+  kSpellingMask = 6,   ///< one of the Spelling values, shifted by 1
+  kSameRangesBit = 8,  ///< no count and ranges: those of the previous entry
   kKnownBits = 15,
 };
 enum Spelling : unsigned char {

@@ -101,10 +101,13 @@ TEST_CASE("A damaged term span string yields what was read before the damage, wi
   using namespace std::string_literals;
   CHECK(koe::decode_term_spans("\x10\x01x\x01\x00\x01"s, text).spans.empty());  // unknown form
   CHECK(koe::decode_term_spans("\x06\x01x\x01\x00\x01"s, text).spans.empty());  // unknown spelling
-  CHECK(koe::decode_term_spans("\x08"s, text).spans.empty());                      // repeats nothing
+  CHECK(koe::decode_term_spans("\x08"s, text).spans.empty());                   // repeats nothing
   CHECK(koe::decode_term_spans("\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"s, text).spans.empty());
-  CHECK(koe::decode_term_spans("\x00\x40" "abc"s, text).spans.empty());      // a term longer than the rest
-  CHECK(koe::decode_term_spans("\x05\x01\x70\x01\x00\x01"s, text).spans.empty());  // not katakana
-  CHECK(koe::decode_term_spans("\x02\x00"s, text).spans.empty());         // a spelling from no range
+  CHECK(koe::decode_term_spans("\x00\x40"
+                               "abc"s,
+                               text)
+            .spans.empty());                                                        // a term longer than the rest
+  CHECK(koe::decode_term_spans("\x05\x01\x70\x01\x00\x01"s, text).spans.empty());   // not katakana
+  CHECK(koe::decode_term_spans("\x02\x00"s, text).spans.empty());                   // a spelling from no range
   CHECK(koe::decode_term_spans("\x00\x01x\x01\x00\x01"s, text).spans.size() == 1);  // and a good one
 }
