@@ -79,7 +79,8 @@ TEST_CASE("Terms spelled otherwise than the text survive encoding", "[term_spans
 
 TEST_CASE("A damaged term span string yields what was read before the damage, within bounds", "[term_spans]") {
   const std::string text = "ＳＮＳで市民参加のまちづくりを審議会で進める。しみんさんか";
-  const auto spans = koe::term_spans(koe::test::analyzer().analyze(text));
+  const auto analysis = koe::test::analyzer().analyze(text);
+  const auto spans = koe::term_spans(analysis);
   const std::string encoded = koe::encode_term_spans(spans, text);
   REQUIRE(encoded.size() > 10);
   auto within = [](std::string_view inner, std::string_view outer) {

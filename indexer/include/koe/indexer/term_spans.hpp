@@ -28,6 +28,8 @@ struct TermSpan {
 /// The spans of an analysis: every word, compound and reading with a non-empty range (bigrams
 /// are never marked). Views into `analysis`, which must outlive them.
 std::vector<TermSpan> term_spans(const Analysis& analysis);
+/// Spans of a temporary analysis would dangle at once.
+std::vector<TermSpan> term_spans(Analysis&& analysis) = delete;
 
 /// A compact byte string of `spans` over `text`, each distinct (kind, term) once with all its
 /// ranges: a form byte (kind, spelling, same ranges as the entry before), the term (nothing
