@@ -58,7 +58,8 @@ struct ExampleVotes {
   std::vector<SimilarExample> nearest;
   std::map<std::string, double> for_project;
   double out_of_scope = 0;
-  double weight = 0;
+  double weight = 0;       ///< how much the votes weigh on scope
+  double rank_weight = 0;  ///< … and on the ranking: fully only from a near-duplicate
 };
 
 ExampleVotes example_votes(const MatchSources& sources, const MatchOptions& options, const Analysis& voice) {
@@ -86,28 +87,42 @@ ExampleVotes example_votes(const MatchSources& sources, const MatchOptions& opti
   const double nearest = v.nearest.front().similarity - options.example_min_similarity;
   v.weight = options.example_weight *
              std::min(1.0, nearest / (options.example_full_similarity - options.example_min_similarity));
+  v.rank_weight =
+      options.example_weight * std::min(1.0, nearest / (options.duplicate_similarity - options.example_min_similarity));
   return v;
 }
 
-/// Reorders the plans' ranking by the plans' share of the score blended with the examples'
-/// votes; a project only the examples name joins with its votes alone.
+/// Reorders the plans' ranking by the nearest voices' votes; a project only the examples name
+/// joins with its votes alone.
 void blend_votes(const ExampleVotes& v, std::vector<RankedProject>& ranked) {
-  if (v.weight <= 0 || v.for_project.empty()) return;
-  double plan_total = 0;
-  for (const auto& r : ranked) plan_total += r.score;
+  if (v.rank_weight <= 0 || v.for_project.empty()) return;
   for (const auto& vote : v.for_project) {
     const std::string& pid = vote.first;
     if (std::none_of(ranked.begin(), ranked.end(), [&](const auto& r) { return r.id == pid; }))
       ranked.push_back({pid, {}, 0, 0});
   }
+  // On the scale of the plans' best project: weakly alike voices lift a project close to it;
+  // a near-duplicate's route wins, as the clerk decided it.
+  double plans_best = 0;
+  for (const auto& r : ranked) plans_best = std::max(plans_best, r.score);
   std::map<std::string, double> combined;
   for (auto& r : ranked) {
-    const auto it = v.for_project.find(r.id);
-    r.votes = it == v.for_project.end() ? 0 : it->second;
-    combined[r.id] = (1 - v.weight) * (plan_total > 0 ? r.score / plan_total : 0) + v.weight * r.votes;
+    const auto vote = v.for_project.find(r.id);
+    r.votes = vote == v.for_project.end() ? 0 : vote->second;
+    combined[r.id] = (1 - v.rank_weight) * (plans_best > 0 ? r.score / plans_best : 0) + v.rank_weight * r.votes;
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [&](const auto& a, const auto& b) { return combined[a.id] > combined[b.id]; });
+}
+
+/// The first `limit` projects; the plans' best stays among them (in the last place kept, when
+/// like voices lifted others over it), since scope is decided on it.
+void truncate_keeping_plans_best(std::vector<RankedProject>& ranked, std::size_t limit) {
+  if (ranked.size() <= limit || limit == 0) return;
+  const auto plans_best =
+      std::max_element(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.score < b.score; });
+  if (plans_best - ranked.begin() >= static_cast<std::ptrdiff_t>(limit)) std::swap(ranked[limit - 1], *plans_best);
+  ranked.resize(limit);
 }
 
 /// The examples' say on scope: a voice the plans find out of scope stays in scope when the
@@ -227,7 +242,11 @@ void decide_confidence(const MatchOptions& options, double scale, double runner_
   }
   if (ranked.empty()) return;
   const double lead = runner_up > 0 ? ranked[0].score / runner_up : 1e9;
-  resp.out_of_scope = ranked[0].strength < options.min_strength || ranked[0].evidence < options.min_evidence;
+  // Scope is the plans' call, on their best project: like voices may reorder the ranking
+  // (apply_example_scope gives them their own say on scope).
+  const auto& plans_best =
+      *std::max_element(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.score < b.score; });
+  resp.out_of_scope = plans_best.strength < options.min_strength || plans_best.evidence < options.min_evidence;
   for (std::size_t k = 0; k < ranked.size(); ++k) {
     auto& pm = ranked[k];
     const bool plausible = pm.strength >= options.min_strength && pm.evidence >= options.min_evidence;
@@ -275,7 +294,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   const ExampleVotes votes = example_votes(sources, options, analysis);
   blend_votes(votes, ranked);
   const double runner_up = ranked.size() > 1 ? ranked[1].score : 0;
-  if (ranked.size() > static_cast<std::size_t>(request.limit)) ranked.resize(static_cast<std::size_t>(request.limit));
+  truncate_keeping_plans_best(ranked, static_cast<std::size_t>(request.limit));
 
   MatchResponse resp;
   resp.content_terms = vq.content_terms;

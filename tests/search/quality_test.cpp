@@ -5,6 +5,9 @@
 // improves.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "koe/indexer/index_builder.hpp"
@@ -42,11 +45,13 @@ struct Figures {
   double top1 = 0, recall3 = 0, oos_recall = 0, wrong_abstain = 0, end_to_end = 0;
 };
 
+/// Routes each voice with what `sources_of` (given its place in the set) says to consult.
 Figures route_all(const std::vector<Labeled>& set, const Xapian::Database& db,
-                  const koe::search::MatchSources& sources) {
+                  const std::function<koe::search::MatchSources(std::size_t)>& sources_of) {
   std::size_t in = 0, out = 0, top1 = 0, within3 = 0, abstained_out = 0, abstained_in = 0, end_to_end = 0;
-  for (const auto& v : set) {
-    auto r = koe::search::match(koe::test::analyzer(), db, {v.text, 5}, {}, sources);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    const Labeled& v = set[i];
+    auto r = koe::search::match(koe::test::analyzer(), db, {v.text, 5}, {}, sources_of(i));
     REQUIRE(r.ok());
     const auto& m = r.value();
     if (!v.in_scope) {
@@ -73,6 +78,11 @@ Figures route_all(const std::vector<Labeled>& set, const Xapian::Database& db,
           double(abstained_in) / double(in), double(end_to_end) / double(set.size())};
 }
 
+Figures route_all(const std::vector<Labeled>& set, const Xapian::Database& db,
+                  const koe::search::MatchSources& sources) {
+  return route_all(set, db, [&](std::size_t) { return sources; });
+}
+
 /// Each figure at least its floor (in-scope abstained at most its ceiling).
 void check_floors(const Figures& f, const Figures& floor) {
   INFO("top-1 " << f.top1 << ", recall@3 " << f.recall3 << ", out-of-scope recall " << f.oos_recall
@@ -84,26 +94,79 @@ void check_floors(const Figures& f, const Figures& floor) {
   CHECK(f.end_to_end >= floor.end_to_end);
 }
 
+/// An index of the city-wide test corpus, built once for this suite.
+const Xapian::Database& city_db() {
+  static const koe::test::TempDir dir{"koe-city-index"};
+  static const Xapian::Database db = [] {
+    koe::build_index(koe::test::analyzer(), {{koe::test::source_dir() / "tests" / "data" / "corpus-city"}, dir / "db"});
+    return Xapian::Database((dir / "db").string());
+  }();
+  return db;
+}
+
+const koe::search::ReferralTable& referrals() {
+  static const auto table = koe::search::ReferralTable::load(
+      koe::test::analyzer(), koe::search::referrals_path(koe::test::analyzer().options()));
+  return table;
+}
+
 }  // namespace
 
 TEST_CASE("Routing across a whole city stays above its floors", "[quality][city]") {
   // Nine departments, 84 projects, 28 課; routed as the server routes, with the referral table.
   const auto set = voices("city_voices.jsonl");
   REQUIRE(set.size() >= 200);
-  koe::test::TempDir dir{"koe-city-index"};
-  koe::build_index(koe::test::analyzer(), {{koe::test::source_dir() / "tests" / "data" / "corpus-city"}, dir / "db"});
-  const Xapian::Database db((dir / "db").string());
-  static const auto referrals = koe::search::ReferralTable::load(
-      koe::test::analyzer(), koe::search::referrals_path(koe::test::analyzer().options()));
+  const Xapian::Database& db = city_db();
   // Today: 0.798, 0.914, 0.806, 0.076, 0.803 (through the API, README's Quality, recall@3 is
   // 0.889: the shared scorer counts any gold project).
-  check_floors(route_all(set, db, {&referrals}), {0.77, 0.88, 0.75, 0.09, 0.77});
+  check_floors(route_all(set, db, {&referrals()}), {0.77, 0.88, 0.75, 0.09, 0.77});
+}
+
+TEST_CASE("Voices learnt from other folds route the city's voices no worse than the plans alone",
+          "[quality][city][learning]") {
+  // 5-fold: each voice is routed with the other folds' voices as confirmed examples (their
+  // primary project, or out of scope), never its own. Few examples per project (about two):
+  // weakly alike voices of other projects must not outvote the plans.
+  const auto set = voices("city_voices.jsonl");
+  const Xapian::Database& db = city_db();
+  std::map<std::string, koe::search::ProjectSummary> by_name;
+  for (const auto& p : koe::search::list_projects(db)) by_name[p.name] = p;
+  constexpr std::size_t kFolds = 5;
+  std::vector<std::unique_ptr<koe::search::ExampleIndex>> examples;  // of each fold: the other folds' voices
+  for (std::size_t fold = 0; fold < kFolds; ++fold) {
+    examples.push_back(std::make_unique<koe::search::ExampleIndex>(koe::test::analyzer()));
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      if (i % kFolds == fold) continue;
+      koe::search::Example e;
+      e.id = static_cast<std::int64_t>(i);
+      e.text = set[i].text;
+      e.out_of_scope = !set[i].in_scope;
+      if (set[i].in_scope) {
+        const auto& p = by_name.at(set[i].primary);
+        e.project_id = p.id, e.project_name = p.name, e.division = p.division;
+      }
+      examples.back()->upsert(e);
+    }
+  }
+  const Figures plans = route_all(set, db, {&referrals()});
+  const Figures learnt = route_all(set, db, [&](std::size_t i) {
+    return koe::search::MatchSources{&referrals(), examples[i % kFolds].get()};
+  });
+  INFO("plans alone: top-1 " << plans.top1 << ", end-to-end " << plans.end_to_end << "; with examples: top-1 "
+                             << learnt.top1 << ", end-to-end " << learnt.end_to_end);
+  // Today: top-1 0.798 -> 0.803, end-to-end 0.803 -> 0.808 (README, "Learning, measured
+  // honestly"); before like voices were weighed on the scale of the plans' best project,
+  // 0.778 and 0.786.
+  CHECK(learnt.top1 >= plans.top1);
+  CHECK(learnt.end_to_end >= plans.end_to_end);
+  CHECK(learnt.oos_recall >= plans.oos_recall);
+  CHECK(learnt.wrong_abstain <= plans.wrong_abstain);
 }
 
 TEST_CASE("Routing of koe's own labeled voices stays above its floors", "[quality]") {
   const auto set = voices();
   REQUIRE(set.size() >= 40);
-  check_floors(route_all(set, koe::test::shared_db(), {}), {0.85, 0.93, 0.85, 0.10, 0.88});
+  check_floors(route_all(set, koe::test::shared_db(), koe::search::MatchSources{}), {0.85, 0.93, 0.85, 0.10, 0.88});
 }
 
 TEST_CASE("A voice routes to the 課 that runs its project", "[quality]") {
