@@ -18,13 +18,32 @@ namespace {
 
 using Xapian::Query;
 
-/// Inverse document frequency over project sections, the unit evidence is counted in.
-double idf(const Xapian::Database& db, const std::string& term) {
-  const double n = db.get_doccount();
-  const double df = db.get_termfreq(term);
-  if (df <= 0 || n <= 0) return 0;
-  return std::log((n + 1) / df);
-}
+/// How many sections hold a term: for the voice's query terms from the statistics the match
+/// gathered, without reading the index again (a lookup is a block read each, bench/README.md
+/// "Reads per request"); for any other term from the index.
+class TermStats {
+ public:
+  TermStats(const Xapian::Database& db, const Xapian::MSet& mset)
+      : mset_(mset), sections_(static_cast<double>(db.get_doccount())) {}
+
+  double freq(const std::string& term) const { return mset_.get_termfreq(term); }
+
+  /// Inverse document frequency over project sections, the unit evidence is counted in.
+  double idf(const std::string& term) const {
+    const double df = freq(term);
+    if (df <= 0 || sections_ <= 0) return 0;
+    return std::log((sections_ + 1) / df);
+  }
+
+  /// The same with a term no section holds counted as held by one: the most specific.
+  double idf_at_least_one(const std::string& term) const {
+    return std::log((std::max(sections_, 1.0) + 1) / std::max(freq(term), 1.0));
+  }
+
+ private:
+  const Xapian::MSet& mset_;
+  double sections_;
+};
 
 Status validate(const MatchRequest& request, const MatchOptions& options) {
   if (Status s = check_count("limit", request.limit, kMatchLimitRange); !s.ok()) return s;
@@ -151,13 +170,26 @@ std::vector<SimilarVoice> similar_voices(const ExampleVotes& v, const MatchOptio
 /// Projects ranked from the value slots alone: a section's stored record is parsed only for
 /// the projects returned.
 std::vector<RankedProject> rank_projects(const Xapian::MSet& mset) {
-  std::map<std::string, std::vector<SectionHit>> by_project;
+  // Xapian keeps the chunk of values it read last, of one slot: read slot by slot in docid
+  // order, a chunk is read once rather than a block per value (bench/README.md, "Reads per
+  // request").
+  std::vector<std::pair<Xapian::docid, std::size_t>> in_docid_order;  // docid, rank
+  std::vector<Xapian::Document> docs;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    const Xapian::Document doc = it.get_document();
-    const std::string pid = doc.get_value(schema::kSlotProject);
-    if (pid.empty()) continue;
-    const auto kind = parse_kind(doc.get_value(schema::kSlotKind)).value_or(SectionKind::title);
-    by_project[pid].push_back({it, it.get_weight() * schema::kind_weight(kind)});
+    in_docid_order.emplace_back(*it, docs.size());
+    docs.push_back(it.get_document());
+  }
+  std::sort(in_docid_order.begin(), in_docid_order.end());
+  std::vector<std::string> pids(docs.size()), kinds(docs.size());
+  for (const auto& [docid, rank] : in_docid_order) pids[rank] = docs[rank].get_value(schema::kSlotProject);
+  for (const auto& [docid, rank] : in_docid_order) kinds[rank] = docs[rank].get_value(schema::kSlotKind);
+
+  std::map<std::string, std::vector<SectionHit>> by_project;
+  std::size_t rank = 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
+    if (pids[rank].empty()) continue;
+    const auto kind = parse_kind(kinds[rank]).value_or(SectionKind::title);
+    by_project[pids[rank]].push_back({it, it.get_weight() * schema::kind_weight(kind)});
   }
   std::vector<RankedProject> ranked;
   for (auto& [pid, hits] : by_project) {
@@ -176,12 +208,10 @@ std::vector<RankedProject> rank_projects(const Xapian::MSet& mset) {
 /// How much of what the voice writes about a project explains: each of the voice's nouns
 /// weighs its idf in the index (a noun no section holds, 年金 or 信号機, the most), and counts
 /// as explained when the project holds it or a word standing for it.
-double coverage(const Xapian::Database& db, const VoiceQuery& vq, const std::set<std::string>& matched) {
-  const double n = std::max<double>(db.get_doccount(), 1);
+double coverage(const TermStats& stats, const VoiceQuery& vq, const std::set<std::string>& matched) {
   double total = 0, explained = 0;
   for (const auto& noun : vq.nouns) {
-    const double df = db.get_termfreq(noun.text);
-    const double weight = std::log((n + 1) / std::max(df, 1.0));
+    const double weight = stats.idf_at_least_one(noun.text);
     total += weight;
     if (std::any_of(noun.terms.begin(), noun.terms.end(), [&](const std::string& t) { return matched.count(t) > 0; }))
       explained += weight;
@@ -191,19 +221,19 @@ double coverage(const Xapian::Database& db, const VoiceQuery& vq, const std::set
 
 /// The voice's words found in a project, its evidence (how specific those words are), and its
 /// best three sections, whose records name the project.
-ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& enquire, const VoiceQuery& vq,
-                             const RankedProject& r) {
+ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& enquire, const TermStats& stats,
+                             const VoiceQuery& vq, const RankedProject& r) {
   ProjectMatch pm;
   pm.score = r.score;
   std::set<std::string> matched;
   for (const auto& h : r.hits)
     for (auto t = enquire.get_matching_terms_begin(h.it); t != enquire.get_matching_terms_end(h.it); ++t)
       if (!(*t).starts_with("X")) matched.insert(*t);  // boolean filter terms are not evidence
-  pm.coverage = coverage(db, vq, matched);
+  pm.coverage = coverage(stats, vq, matched);
   std::set<std::string> shown;
   for (const auto& t : matched) {
     std::string d = display_term(t);
-    if (shown.insert(d).second && vq.evidence_terms.count(t)) pm.evidence += idf(db, t);
+    if (shown.insert(d).second && vq.evidence_terms.count(t)) pm.evidence += stats.idf(t);
   }
   // A word inside a longer one shown beside it (返礼 in 返礼品, 者 in 理事者) says nothing more.
   for (const auto& d : shown) {
@@ -213,8 +243,8 @@ ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& 
     if (!inside && (utf8::length(d) >= 2 || d.size() >= 2)) pm.terms.push_back(d);
   }
   // Rarest first: the words that say most about why this project.
-  std::map<std::string, Xapian::doccount> freq;
-  for (const auto& t : pm.terms) freq[t] = db.get_termfreq(t);
+  std::map<std::string, double> freq;
+  for (const auto& t : pm.terms) freq[t] = stats.freq(t);
   std::stable_sort(pm.terms.begin(), pm.terms.end(),
                    [&](const std::string& a, const std::string& b) { return freq[a] < freq[b]; });
   for (std::size_t k = 0; k < r.hits.size() && k < 3; ++k) {
@@ -298,7 +328,8 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
 
   MatchResponse resp;
   resp.content_terms = vq.content_terms;
-  for (const auto& r : ranked) resp.matches.push_back(gather_evidence(db, enquire, vq, r));
+  const TermStats stats(db, mset);
+  for (const auto& r : ranked) resp.matches.push_back(gather_evidence(db, enquire, stats, vq, r));
   decide_confidence(options, std::log(1.0 + db.get_doccount()), runner_up, resp);
   apply_example_scope(votes, options, resp);
   refer_elsewhere(sources, options, analysis, resp);
