@@ -12,6 +12,7 @@
 #include "koe/search/kana_readings.hpp"
 #include "koe/search/limits.hpp"
 #include "koe/search/query_builder.hpp"
+#include "koe/search/section_facts.hpp"
 
 namespace koe::search {
 namespace {
@@ -167,29 +168,17 @@ std::vector<SimilarVoice> similar_voices(const ExampleVotes& v, const MatchOptio
   return out;
 }
 
-/// Projects ranked from the value slots alone: a section's stored record is parsed only for
-/// the projects returned.
-std::vector<RankedProject> rank_projects(const Xapian::MSet& mset) {
-  // Xapian keeps the chunk of values it read last, of one slot: read slot by slot in docid
-  // order, a chunk is read once rather than a block per value (bench/README.md, "Reads per
-  // request").
-  std::vector<std::pair<Xapian::docid, std::size_t>> in_docid_order;  // docid, rank
-  std::vector<Xapian::Document> docs;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    in_docid_order.emplace_back(*it, docs.size());
-    docs.push_back(it.get_document());
-  }
-  std::sort(in_docid_order.begin(), in_docid_order.end());
-  std::vector<std::string> pids(docs.size()), kinds(docs.size());
-  for (const auto& [docid, rank] : in_docid_order) pids[rank] = docs[rank].get_value(schema::kSlotProject);
-  for (const auto& [docid, rank] : in_docid_order) kinds[rank] = docs[rank].get_value(schema::kSlotKind);
-
+/// Projects ranked from each section's project and kind alone (held in memory per index
+/// revision): a section's stored record is parsed only for the projects returned.
+std::vector<RankedProject> rank_projects(const Xapian::MSet& mset, const SectionFacts& facts) {
   std::map<std::string, std::vector<SectionHit>> by_project;
-  std::size_t rank = 0;
-  for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
-    if (pids[rank].empty()) continue;
-    const auto kind = parse_kind(kinds[rank]).value_or(SectionKind::title);
-    by_project[pids[rank]].push_back({it, it.get_weight() * schema::kind_weight(kind)});
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const SectionFacts::Section s = facts.section(*it);
+    if (s.owner == SectionFacts::kNoOwner) continue;
+    const std::string& pid = facts.owners()[s.owner].project_id;
+    if (pid.empty()) continue;
+    const auto kind = parse_kind(facts.kinds()[s.kind]).value_or(SectionKind::title);
+    by_project[pid].push_back({it, it.get_weight() * schema::kind_weight(kind)});
   }
   std::vector<RankedProject> ranked;
   for (auto& [pid, hits] : by_project) {
@@ -320,7 +309,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   enquire.set_query(Query(Query::OP_FILTER, vq.query, Query(schema::term(schema::kLevel, "project"))));
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(options.sections_considered));
 
-  std::vector<RankedProject> ranked = rank_projects(mset);
+  std::vector<RankedProject> ranked = rank_projects(mset, *SectionFacts::of(db));
   const ExampleVotes votes = example_votes(sources, options, analysis);
   blend_votes(votes, ranked);
   const double runner_up = ranked.size() > 1 ? ranked[1].score : 0;

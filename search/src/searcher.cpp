@@ -7,6 +7,7 @@
 #include "koe/indexer/schema.hpp"
 #include "koe/search/highlighter.hpp"
 #include "koe/search/limits.hpp"
+#include "koe/search/section_facts.hpp"
 
 namespace koe::search {
 namespace {
@@ -19,53 +20,41 @@ Query with_filter(Query q, const Query& filter) {
   return Query(Query::OP_FILTER, q, filter);
 }
 
-/// Counts sections by project, 課 and kind over the matches the matcher visits, from the one
-/// facet-key slot: one value read per match, counted under its project (a project's 課 is
-/// the same for all its sections, so 課 counts are summed per project at the end). Xapian's
-/// ValueCountMatchSpy, a std::map and a value read per slot, was the largest cost of a search.
+/// Counts sections by project, 課 and kind over the matches the matcher visits: a count per
+/// owner (project and 課, or department and 課) and per kind, from the facts in memory
+/// (section_facts.hpp) — no read of the index per match.
 class FacetSpy : public Xapian::MatchSpy {
  public:
   enum Facet { project, division, kind };
 
+  explicit FacetSpy(const SectionFacts& facts)
+      : facts_(facts), by_owner_(facts.owners().size()), by_kind_(facts.kinds().size()) {}
+
   void operator()(const Xapian::Document& doc, double) override {
-    const std::string key = doc.get_value(schema::kSlotFacet);
-    const std::string_view k = key;
-    const auto a = k.find(schema::kFacetSeparator);
-    const auto b = a == std::string_view::npos ? a : k.find(schema::kFacetSeparator, a + 1);
-    if (b == std::string_view::npos) return;  // no key: counts nowhere
-    const std::string_view pid = k.substr(0, a), div = k.substr(a + 1, b - a - 1), kind_name = k.substr(b + 1);
-    if (pid.empty()) {  // a department section: no project, perhaps a 課
-      if (!div.empty()) ++department_divisions_[std::string(div)];
-    } else {
-      // Matches come in document order and a project's sections are indexed together, so the
-      // project is most often the one just seen.
-      if (!last_ || pid != last_pid_) {
-        last_pid_ = pid;
-        auto [it, fresh] = projects_.try_emplace(std::string(pid));
-        if (fresh) it->second.division = div;
-        last_ = &it->second;
-      }
-      ++last_->count;
-    }
-    auto slot = std::find_if(kinds_.begin(), kinds_.end(), [&](const FacetCount& c) { return c.value == kind_name; });
-    if (slot == kinds_.end()) slot = kinds_.insert(kinds_.end(), {std::string(kind_name), 0});
-    ++slot->count;
+    const SectionFacts::Section s = facts_.section(doc.get_docid());
+    if (s.owner == SectionFacts::kNoOwner) return;  // no key: counts nowhere
+    ++by_owner_[s.owner];
+    ++by_kind_[s.kind];
   }
 
   /// The kFacetValues most frequent values of one facet, ties by value so the order is stable
   /// (a city has hundreds of 課 and thousands of projects; a page shows the top few).
   std::vector<FacetCount> top(Facet facet) const {
-    std::vector<FacetCount> out;
+    std::unordered_map<std::string_view, std::size_t> counts;
     if (facet == kind) {
-      out = kinds_;
-    } else if (facet == project) {
-      for (const auto& [pid, p] : projects_) out.push_back({pid, p.count});
+      for (std::size_t k = 0; k < by_kind_.size(); ++k)
+        if (by_kind_[k] > 0) counts[facts_.kinds()[k]] += by_kind_[k];
     } else {
-      auto by_division = department_divisions_;
-      for (const auto& [pid, p] : projects_)
-        if (!p.division.empty()) by_division[p.division] += p.count;
-      for (auto& [d, n] : by_division) out.push_back({d, n});
+      for (std::size_t o = 0; o < by_owner_.size(); ++o) {
+        if (by_owner_[o] == 0) continue;
+        const auto& owner = facts_.owners()[o];
+        const std::string& value = facet == project ? owner.project_id : owner.division;
+        if (!value.empty()) counts[value] += by_owner_[o];
+      }
     }
+    std::vector<FacetCount> out;
+    out.reserve(counts.size());
+    for (const auto& [value, n] : counts) out.push_back({std::string(value), n});
     const auto keep = std::min<std::size_t>(out.size(), kFacetValues);
     std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
                       [](const FacetCount& a, const FacetCount& b) {
@@ -76,15 +65,9 @@ class FacetSpy : public Xapian::MatchSpy {
   }
 
  private:
-  struct Project {
-    std::string division;
-    std::size_t count = 0;
-  };
-  std::unordered_map<std::string, Project> projects_;
-  std::unordered_map<std::string, std::size_t> department_divisions_;
-  std::vector<FacetCount> kinds_;
-  std::string last_pid_;
-  Project* last_ = nullptr;  // unordered_map keeps its nodes in place
+  const SectionFacts& facts_;
+  std::vector<std::size_t> by_owner_;
+  std::vector<std::size_t> by_kind_;
 };
 
 /// Facet counts need no ranking: the matcher visits matches without computing weights.
@@ -143,10 +126,11 @@ Status count_facets(const Xapian::Database& db, const Filters& filters, const Ti
     if (!fq.ok()) return fq.status();
     return with_filter(tiers.any_word, fq.value());
   };
+  const auto facts = SectionFacts::of(db);
   auto count = [&](const Query& q, FacetSpy::Facet facet) {
     Xapian::Enquire e(db);
     e.set_query(q);
-    FacetSpy spy;
+    FacetSpy spy(*facts);
     e.add_matchspy(&spy);
     count_matches(e, sample);
     return spy.top(facet);
@@ -158,7 +142,7 @@ Status count_facets(const Xapian::Database& db, const Filters& filters, const Ti
 
   Xapian::Enquire facets(db);
   facets.set_query(tiers.loose);
-  FacetSpy spy;
+  FacetSpy spy(*facts);
   facets.add_matchspy(&spy);
   const Xapian::MSet counted = count_matches(facets, sample);
   resp.facets_complete = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
