@@ -41,7 +41,9 @@ struct MatchOptions {
   std::size_t example_neighbours = 10;
   double example_min_similarity = 0.25;  ///< less alike than this: no vote (every two voices share some words)
   double example_weight = 0.7;           ///< the most the votes weigh against the plans' evidence
-  double example_full_similarity = 0.5;  ///< the nearest this alike: the votes weigh example_weight
+  /// The nearest this alike: the votes weigh example_weight on scope. On the ranking they
+  /// weigh it only from duplicate_similarity on, less in proportion below.
+  double example_full_similarity = 0.5;
   /// Votes this strong for the best project keep an otherwise out-of-scope voice in scope…
   double example_rescue = 0.25;
   /// …and votes this strong for out of scope make an in-scope one out of scope.
