@@ -34,6 +34,8 @@ inline constexpr std::string_view kLevel = "XL";       ///< XLproject or XLdepar
 /// 1 and 3–6 held the 課, department, 施策, fiscal year and document until schema 3; nothing
 /// read them (the boolean X terms filter, the record shows).
 enum Slot : Xapian::valueno {
+  // Slots 0 and 2 are written but read by nothing since search/section_facts.hpp reads slot 7
+  // (which holds the same); they go with the next schema change.
   kSlotProject = 0,    ///< project id ("" for department sections)
   kSlotKind = 2,       ///< section kind name
   kSlotFacet = 7,      ///< project id, 課 and kind joined by kFacetSeparator: one read per match for the facets
