@@ -10,6 +10,7 @@
 #include "koe/indexer/error.hpp"
 #include "koe/indexer/plan_parser.hpp"
 #include "koe/indexer/section_record.hpp"
+#include "koe/wire/json.hpp"
 
 namespace {
 
@@ -45,7 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(ids.insert(p.id).second, "project ids are unique", p.id);
     check_sections(p.sections);
   }
-  // What `koe corpus dump` and the index store: nlohmann throws on invalid UTF-8.
-  for (const auto& r : koe::section_records(d)) (void)r.to_json().dump();
+  // What the index stores reads back the same, and what `koe corpus dump` prints is valid
+  // JSON (nlohmann throws on invalid UTF-8).
+  for (const auto& r : koe::section_records(d)) {
+    check(koe::SectionRecord::from_stored(r.to_stored()) == r, "a record survives storing", r.id);
+    (void)koe::wire::section_dump_json(r).dump();
+  }
   return 0;
 }

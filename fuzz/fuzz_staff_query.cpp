@@ -8,12 +8,17 @@
 #include "fuzz_support.hpp"
 #include "koe/search/query_builder.hpp"
 
+namespace {
+// No index: kana reaches no kanji here (the query's shape with readings is the parser test's).
+const koe::search::ReadingTable kNoReadings;
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using koe::fuzz::check;
   const std::string text(reinterpret_cast<const char*>(data), size);
   const auto& analyzer = koe::fuzz::analyzer();
 
-  const auto staff = koe::search::parse_staff_query(analyzer, text);
+  const auto staff = koe::search::parse_staff_query(analyzer, kNoReadings, text);
   if (staff.ok()) {
     const auto& sq = staff.value();
     check(!sq.required.empty() || !sq.filters.empty(), "an accepted staff query has something to search", text);
@@ -26,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           staff.status().message);
   }
 
-  const auto voice = koe::search::build_voice_query(analyzer, text);
+  const auto voice = koe::search::build_voice_query(analyzer, kNoReadings, text);
   if (voice.ok()) {
     (void)voice.value().query.get_description();
     check(voice.value().content_terms > 0 || !voice.value().query.empty(), "an accepted voice has a query", text);

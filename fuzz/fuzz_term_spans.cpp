@@ -15,15 +15,10 @@
 
 namespace {
 
-/// Every word and reading of the analysis, so each span is a candidate mark.
+/// Every word of the analysis, so each span is a candidate mark.
 koe::search::QueryTerms all_terms(const koe::Analysis& analysis) {
   koe::search::QueryTerms terms;
-  for (const auto& t : analysis.terms) {
-    if (t.kind == koe::TermKind::reading)
-      terms.readings.insert(t.text);
-    else
-      terms.words.insert(t.text);
-  }
+  for (const auto& t : analysis.terms) terms.words.insert(t.text);
   return terms;
 }
 

@@ -92,6 +92,11 @@ fs::path current_database(const fs::path& db) {
   return db;
 }
 
+bool has_current_database(const fs::path& db) {
+  std::error_code ec;
+  return fs::exists(current_database(db) / kVersionFile, ec);
+}
+
 fs::path create_generation(const fs::path& db) {
   unsigned long next = 1;
   for (const auto& entry : fs::directory_iterator(db))

@@ -1,6 +1,10 @@
 #include "koe/indexer/section_record.hpp"
 
+#include <algorithm>
+
+#include "koe/indexer/error.hpp"
 #include "koe/indexer/schema.hpp"
+#include "koe/indexer/varint.hpp"
 
 namespace koe {
 
@@ -56,47 +60,94 @@ std::string facet_key(std::string_view project_id, std::string_view division, st
 
 }  // namespace schema
 
-nlohmann::json SectionRecord::to_json() const {
-  nlohmann::json j;
-  j["id"] = id;
-  j["department"] = department;
-  j["doc_id"] = doc_id;
-  j["fiscal_year"] = fiscal_year;
-  j["source"] = source;
-  j["project_id"] = project_id ? nlohmann::json(*project_id) : nlohmann::json(nullptr);
-  j["project"] = project_name ? nlohmann::json(*project_name) : nlohmann::json(nullptr);
-  j["division"] = division;
-  j["number"] = number;
-  j["policy"] = policy;
-  j["sub_policy"] = sub_policy;
-  j["sub_policy_name"] = sub_policy_name;
-  j["kind"] = std::string(kind_name(kind));
-  j["label"] = label;
-  j["text"] = text;
-  j["items"] = items;
-  j["line"] = line;
-  return j;
+namespace {
+
+constexpr char kStoredFormat = '\x01';
+
+void put_text(std::string& out, std::string_view text) {
+  varint::put(out, text.size());
+  out += text;
 }
 
-SectionRecord SectionRecord::from_json(const nlohmann::json& j) {
+/// Reads the fields to_stored wrote, in its order.
+class StoredReader {
+ public:
+  explicit StoredReader(std::string_view data) : data_(data) {}
+  std::size_t number() {
+    std::size_t v = 0;
+    if (!varint::get(data_, at_, v)) damaged();
+    return v;
+  }
+  std::string text() {
+    const std::size_t size = number();
+    if (size > data_.size() - at_) damaged();
+    std::string t(data_.substr(at_, size));
+    at_ += size;
+    return t;
+  }
+  /// A count of things each at least a byte long, so never more than the bytes left.
+  std::size_t count() {
+    const std::size_t n = number();
+    if (n > data_.size() - at_) damaged();
+    return n;
+  }
+  std::optional<std::string> optional_text() {
+    if (number() == 0) return std::nullopt;
+    return text();
+  }
+  void expect_end() const {
+    if (at_ != data_.size()) damaged();
+  }
+
+ private:
+  [[noreturn]] static void damaged() {
+    throw Error("a section record in the index is damaged: rebuild it with koe index --rebuild");
+  }
+  std::string_view data_;
+  std::size_t at_ = 1;  // past the format byte
+};
+
+}  // namespace
+
+std::string SectionRecord::to_stored() const {
+  std::string out(1, kStoredFormat);
+  for (const std::string* f : {&department, &doc_id, &fiscal_year, &source}) put_text(out, *f);
+  for (const auto* f : {&project_id, &project_name}) {
+    varint::put(out, f->has_value() ? 1 : 0);
+    if (*f) put_text(out, **f);
+  }
+  put_text(out, division);
+  varint::put(out, static_cast<std::size_t>(std::max(number, 0)));
+  for (const std::string* f : {&policy, &sub_policy, &sub_policy_name}) put_text(out, *f);
+  put_text(out, kind_name(kind));
+  put_text(out, label);
+  put_text(out, text);
+  varint::put(out, items.size());
+  for (const auto& item : items) put_text(out, item);
+  varint::put(out, static_cast<std::size_t>(std::max(line, 0)));
+  return out;
+}
+
+SectionRecord SectionRecord::from_stored(std::string_view data) {
+  if (data.empty() || data[0] != kStoredFormat)
+    throw Error("a section record in the index is of another format: rebuild it with koe index --rebuild");
+  StoredReader in(data);
   SectionRecord r;
-  r.id = j.value("id", "");
-  r.department = j.value("department", "");
-  r.doc_id = j.value("doc_id", "");
-  r.fiscal_year = j.value("fiscal_year", "");
-  r.source = j.value("source", "");
-  if (j.contains("project_id") && j["project_id"].is_string()) r.project_id = j["project_id"].get<std::string>();
-  if (j.contains("project") && j["project"].is_string()) r.project_name = j["project"].get<std::string>();
-  r.division = j.value("division", "");
-  r.number = j.value("number", 0);
-  r.policy = j.value("policy", "");
-  r.sub_policy = j.value("sub_policy", "");
-  r.sub_policy_name = j.value("sub_policy_name", "");
-  r.kind = parse_kind(j.value("kind", "title")).value_or(SectionKind::title);
-  r.label = j.value("label", "");
-  r.text = j.value("text", "");
-  r.items = j.value("items", std::vector<std::string>{});
-  r.line = j.value("line", 0);
+  for (std::string* f : {&r.department, &r.doc_id, &r.fiscal_year, &r.source}) *f = in.text();
+  r.project_id = in.optional_text();
+  r.project_name = in.optional_text();
+  r.division = in.text();
+  r.number = static_cast<int>(in.number());
+  for (std::string* f : {&r.policy, &r.sub_policy, &r.sub_policy_name}) *f = in.text();
+  const std::string kind = in.text();
+  r.kind = parse_kind(kind).value_or(SectionKind::title);
+  r.label = in.text();
+  r.text = in.text();
+  r.items.resize(in.count());
+  for (auto& item : r.items) item = in.text();
+  r.line = static_cast<int>(in.number());
+  in.expect_end();
+  r.id = r.project_id.value_or(r.doc_id) + "-" + kind;
   return r;
 }
 

@@ -42,10 +42,7 @@ bool char_boundary(std::string_view text, std::size_t at) {
 }
 
 /// Whether the query asked for this span's text.
-bool queried(const TermSpan& span, const QueryTerms& terms) {
-  const auto& wanted = span.kind == TermSpanKind::reading ? terms.readings : terms.words;
-  return wanted.find(span.text) != wanted.end();
-}
+bool queried(const TermSpan& span, const QueryTerms& terms) { return terms.words.find(span.text) != terms.words.end(); }
 
 }  // namespace
 

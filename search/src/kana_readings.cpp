@@ -4,7 +4,6 @@
 #include <map>
 #include <set>
 
-#include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
 
 namespace koe::search {
@@ -163,16 +162,26 @@ std::vector<std::pair<std::size_t, std::size_t>> kana_word_edges(const Analysis&
   return edges;
 }
 
-void add_kana_readings(const Analyzer& analyzer, const Xapian::Database& db, const Analysis& voice, VoiceQuery& vq,
+void add_kana_readings(const Analyzer& analyzer, const ReadingTable& readings, const Analysis& voice, VoiceQuery& vq,
                        const KanaReadingOptions& options) {
-  // One B-tree lookup per candidate; a voice's kana runs are short, so a few hundred at most.
-  auto known = [&](std::string_view r) { return db.term_exists(schema::term(schema::kReading, r)); };
+  auto known = [&](std::string_view r) { return readings.contains(r); };
   auto stop = [&](std::string_view r) { return analyzer.lexicon().stop_readings.count(std::string(r)) > 0; };
   std::map<std::string, Xapian::termcount> found;
   for (const auto& kr : cover_kana_runs(voice.normalized, known, options, kana_word_edges(voice)))
     if (!stop(kr.reading)) ++found[kr.reading];
   if (found.empty()) return;
-  auto reading_term = [](std::string_view r) { return schema::term(schema::kReading, r); };
+  // The words a reading stands for count as evidence and are highlighted.
+  auto mark = [&](const std::string& reading) {
+    vq.terms.readings.insert(reading);
+    for (const auto& w : readings.words(reading)) {
+      vq.terms.words.insert(w);
+      vq.evidence_terms.insert(w);
+    }
+  };
+  auto query = [&](const std::string& reading, Xapian::termcount wqf) {
+    QueryTerms unmarked;
+    return reading_query(readings, reading, wqf, unmarked);
+  };
   std::vector<Xapian::Query> parts;
   if (!vq.query.empty()) parts.push_back(vq.query);
   for (const auto& [reading, wqf] : found) {
@@ -181,9 +190,9 @@ void add_kana_readings(const Analyzer& analyzer, const Xapian::Database& db, con
     // their own (a shorter part, トシ, is 年 as often as 都市). Two short parts alone say
     // nothing (シュウ + シュウ would be 週 twice, not 収集).
     // A kana compound MeCab did read (よぼうせっしゅ) brought its whole reading already.
-    const bool known_whole = vq.evidence_terms.count(reading_term(reading)) > 0;
+    const bool known_whole = vq.terms.readings.count(reading) > 0;
     std::vector<Xapian::Query> alts;
-    if (!known_whole) alts.emplace_back(reading_term(reading), wqf);
+    if (!known_whole) alts.push_back(query(reading, wqf));
     const auto pieces = best_cover(reading, known, 2, reading.size() / kKanaBytes - 1);
     std::size_t spelled = 0, longest = 0;  // characters; morae
     std::set<std::string_view> distinct;
@@ -197,18 +206,16 @@ void add_kana_readings(const Analyzer& analyzer, const Xapian::Database& db, con
       std::vector<Xapian::Query> all;
       for (const Span& sp : pieces) {
         const std::string piece = reading.substr(sp.first * kKanaBytes, sp.count * kKanaBytes);
-        all.emplace_back(reading_term(piece), wqf);
+        all.push_back(query(piece, wqf));
         if (morae(piece) < options.min_morae || stop(piece)) continue;
-        parts.emplace_back(reading_term(piece), wqf);
-        vq.terms.readings.insert(piece);
-        vq.evidence_terms.insert(reading_term(piece));
+        parts.push_back(all.back());
+        mark(piece);
       }
       alts.emplace_back(Xapian::Query::OP_AND, all.begin(), all.end());
     }
     if (alts.empty()) continue;
     parts.emplace_back(Xapian::Query::OP_OR, alts.begin(), alts.end());
-    vq.terms.readings.insert(reading);
-    vq.evidence_terms.insert(reading_term(reading));
+    mark(reading);
     ++vq.content_terms;
   }
   vq.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());

@@ -12,6 +12,7 @@
 #include "koe/search/kana_readings.hpp"
 #include "koe/search/limits.hpp"
 #include "koe/search/query_builder.hpp"
+#include "koe/search/reading_table.hpp"
 #include "koe/search/section_facts.hpp"
 
 namespace koe::search {
@@ -300,9 +301,10 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
                             const MatchOptions& options, const MatchSources& sources) {
   if (Status s = validate(request, options); !s.ok()) return s;
   const Analysis analysis = analyzer.analyze(request.text);
-  VoiceQuery vq = voice_query(analyzer, analysis);
+  const auto readings = ReadingTable::of(db);
+  VoiceQuery vq = voice_query(analyzer, *readings, analysis);
   // A voice in hiragana may hold no word MeCab could read, yet spell the plans' words.
-  add_kana_readings(analyzer, db, analysis, vq);
+  add_kana_readings(analyzer, *readings, analysis, vq);
   if (vq.query.empty()) return nothing_to_match();
 
   Xapian::Enquire enquire(db);

@@ -104,8 +104,8 @@ std::vector<std::pair<std::size_t, std::string>> phrase_synonyms(const Analyzer&
 
 /// The query for one group: the compound term or the phrase of its parts, their synonyms,
 /// and for kana-only input its reading (so ひしょ finds 秘書).
-Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, WordOrder order,
-                  Xapian::termcount wqf = 1) {
+Query group_query(const Analyzer& analyzer, const ReadingTable& readings, const Group& g, QueryTerms& terms,
+                  WordOrder order, Xapian::termcount wqf = 1) {
   std::vector<Query> alts;
   alts.emplace_back(g.head->text, wqf);
   terms.words.insert(g.head->text);
@@ -129,10 +129,8 @@ Query group_query(const Analyzer& analyzer, const Group& g, QueryTerms& terms, W
   for (auto& s : synonyms(analyzer, g.head->text, terms)) alts.push_back(std::move(s));
   // Readings stand in for nouns typed in kana; a verb in kana already matches its base form.
   const bool noun = g.head->kind == TermKind::compound || g.head->part_of_speech.starts_with("名詞");
-  if (noun && !g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2) {
-    alts.emplace_back(schema::term(schema::kReading, g.head->reading), wqf);
-    terms.readings.insert(g.head->reading);
-  }
+  if (noun && !g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2)
+    alts.push_back(reading_query(readings, g.head->reading, wqf, terms));
   if (g.parts.empty() && !g.bigrams.empty()) {
     std::vector<Query> bigrams;
     for (const Term* b : g.bigrams) bigrams.emplace_back(schema::term(schema::kBigram, b->text));
@@ -326,16 +324,17 @@ struct Fallbacks {
 
 /// An unquoted piece: each word group, a several-word synonym standing for its group, and a
 /// kana piece as the reading of kanji text (ひしょ → 秘書).
-std::vector<Query> word_units(const Analyzer& analyzer, const QueryPiece& piece, const Analysis& a,
-                              const std::vector<Group>& groups, QueryTerms& terms, Fallbacks& fallbacks) {
+std::vector<Query> word_units(const Analyzer& analyzer, const ReadingTable& readings, const QueryPiece& piece,
+                              const Analysis& a, const std::vector<Group>& groups, QueryTerms& terms,
+                              Fallbacks& fallbacks) {
   std::vector<Query> units;
   for (const auto& g : groups) {
     if (is_affix_only(g))
-      fallbacks.affix_only.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+      fallbacks.affix_only.push_back(group_query(analyzer, readings, g, terms, WordOrder::checked));
     else if (g.head->stop && !piece.exclude)  // -市民 still excludes: the user named the word
-      fallbacks.stop_only.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+      fallbacks.stop_only.push_back(group_query(analyzer, readings, g, terms, WordOrder::checked));
     else
-      units.push_back(group_query(analyzer, g, terms, WordOrder::checked));
+      units.push_back(group_query(analyzer, readings, g, terms, WordOrder::checked));
   }
   for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
     auto alts = group_alternatives(analyzer, gi, "", terms);
@@ -344,9 +343,7 @@ std::vector<Query> word_units(const Analyzer& analyzer, const QueryPiece& piece,
   }
   const std::string& norm = a.normalized.text;
   if (utf8::is_kana_only(norm) && utf8::length(norm) >= 2) {
-    const std::string reading = utf8::to_katakana(norm);
-    terms.readings.insert(reading);
-    Query r(schema::term(schema::kReading, reading));
+    const Query r = reading_query(readings, utf8::to_katakana(norm), 1, terms);
     units = {units.empty() ? r : Query(Query::OP_OR, Query(Query::OP_AND, units.begin(), units.end()), r)};
   }
   return units;
@@ -375,7 +372,7 @@ void add_piece(StaffQuery& sq, const QueryPiece& piece, const std::vector<Query>
 
 }  // namespace
 
-Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string& text) {
+Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text) {
   if (auto bad = utf8::find_invalid(text))
     return Status::invalid("invalid_utf8", "the query is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -387,8 +384,8 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
     if (take_filter(analyzer, piece, sq.filters)) continue;
     const Analysis a = analyzer.analyze(piece.text);
     const auto groups = groups_of(a);
-    const auto units =
-        piece.phrase ? phrase_units(a, groups, sq.terms) : word_units(analyzer, piece, a, groups, sq.terms, fallbacks);
+    const auto units = piece.phrase ? phrase_units(a, groups, sq.terms)
+                                    : word_units(analyzer, readings, piece, a, groups, sq.terms, fallbacks);
     if (!units.empty()) add_piece(sq, piece, units, groups);
   }
   if (sq.required.empty()) {
@@ -406,10 +403,10 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string
   return sq;
 }
 
-Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text) {
+Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text) {
   if (auto bad = utf8::find_invalid(text))
     return Status::invalid("invalid_utf8", "text is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
-  VoiceQuery vq = voice_query(analyzer, analyzer.analyze(text));
+  VoiceQuery vq = voice_query(analyzer, readings, analyzer.analyze(text));
   if (vq.query.empty()) return nothing_to_match();
   return vq;
 }
@@ -419,7 +416,19 @@ Status nothing_to_match() {
                          "the text has nothing to match: no content words after removing particles and stop words");
 }
 
-VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
+Query reading_query(const ReadingTable& readings, const std::string& reading, Xapian::termcount wqf,
+                    QueryTerms& terms) {
+  terms.readings.insert(reading);
+  std::vector<Query> words;
+  for (const auto& w : readings.words(reading)) {
+    words.emplace_back(w, wqf);
+    terms.words.insert(w);
+  }
+  if (words.empty()) return Query(Query::MatchNothing);
+  return Query(Query::OP_SYNONYM, words.begin(), words.end());
+}
+
+VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, const Analysis& a) {
   VoiceQuery vq;
   std::map<std::string, std::pair<const Group*, Xapian::termcount>> seen;
   const auto groups = groups_of(a);
@@ -439,14 +448,12 @@ VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
   for (auto& [text_key, entry] : seen) {
     const Group& g = *entry.first;
     QueryTerms group_terms;
-    parts.push_back(group_query(analyzer, g, group_terms, WordOrder::compound_only, entry.second));
+    parts.push_back(group_query(analyzer, readings, g, group_terms, WordOrder::compound_only, entry.second));
     VoiceQuery::Noun own{g.head->text, {}};
     if (noun(*g.head)) {
       for (const auto& w : group_terms.words) evidence(w), own.terms.insert(w);
-      for (const auto& r : group_terms.readings) {
-        vq.evidence_terms.insert(schema::term(schema::kReading, r));
-        own.terms.insert(schema::term(schema::kReading, r));
-      }
+      for (const auto& r : group_terms.readings)  // what kana stood for counts however short (えき: 駅)
+        for (const auto& w : readings.words(r)) vq.evidence_terms.insert(w);
     }
     vq.terms.words.insert(group_terms.words.begin(), group_terms.words.end());
     vq.terms.readings.insert(group_terms.readings.begin(), group_terms.readings.end());
@@ -484,17 +491,17 @@ VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& a) {
   }
   // A short text typed in kana alone may be the reading of kanji in the plans (しまいとし).
   if (utf8::is_kana_only(a.normalized.text) && utf8::length(a.normalized.text) >= 2) {
-    const std::string reading = utf8::to_katakana(a.normalized.text);
-    parts.emplace_back(schema::term(schema::kReading, reading));
-    vq.terms.readings.insert(reading);
-    vq.evidence_terms.insert(schema::term(schema::kReading, reading));
+    QueryTerms read;
+    parts.push_back(reading_query(readings, utf8::to_katakana(a.normalized.text), 1, read));
+    vq.terms.readings.insert(read.readings.begin(), read.readings.end());
+    vq.terms.words.insert(read.words.begin(), read.words.end());
+    vq.evidence_terms.insert(read.words.begin(), read.words.end());
   }
   if (!parts.empty()) vq.query = Query(Query::OP_OR, parts.begin(), parts.end());
   return vq;
 }
 
 std::string display_term(const std::string& t) {
-  if (t.starts_with(schema::kReading)) return t.substr(schema::kReading.size());
   if (t.starts_with(schema::kBigram)) return t.substr(schema::kBigram.size());
   return t;
 }

@@ -7,6 +7,7 @@
 #include "koe/indexer/schema.hpp"
 #include "koe/search/highlighter.hpp"
 #include "koe/search/limits.hpp"
+#include "koe/search/reading_table.hpp"
 #include "koe/search/section_facts.hpp"
 
 namespace koe::search {
@@ -192,7 +193,7 @@ void fetch_page(const Xapian::Database& db, const Tiers& tiers, std::size_t offs
 Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request) {
   if (Status s = check_count("limit", request.limit, kSearchLimitRange); !s.ok()) return s;
   if (Status s = check_count("offset", request.offset, kSearchOffsetRange); !s.ok()) return s;
-  auto parsed = parse_staff_query(analyzer, request.query);
+  auto parsed = parse_staff_query(analyzer, *ReadingTable::of(db), request.query);
   if (!parsed.ok()) return parsed.status();
   const StaffQuery& sq = parsed.value();
   const Filters filters = merged_filters(request.filters, sq.filters);

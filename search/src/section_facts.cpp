@@ -1,13 +1,12 @@
 #include "koe/search/section_facts.hpp"
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
 #include "koe/indexer/schema.hpp"
+#include "revision_cache.hpp"
 
 namespace koe::search {
 
@@ -32,31 +31,7 @@ SectionFacts::SectionFacts(const Xapian::Database& db) {
 }
 
 std::shared_ptr<const SectionFacts> SectionFacts::of(const Xapian::Database& db) {
-  struct Cached {
-    std::shared_ptr<const SectionFacts> facts;
-    std::uint64_t used = 0;
-  };
-  // A few revisions at once at most: the one served, and those a rebuild or an update just
-  // replaced while workers still on them finish their requests.
-  static constexpr std::size_t kRevisionsKept = 4;
-  static std::mutex mutex;
-  static std::map<std::pair<std::string, Xapian::rev>, Cached> by_revision;  // database uuid, revision
-  static std::uint64_t uses = 0;
-
-  auto key = std::make_pair(db.get_uuid(), db.get_revision());
-  // Built under the lock: the first query after the index changes builds the facts once,
-  // and those that arrive meanwhile wait for them rather than build copies of their own.
-  std::lock_guard lock(mutex);
-  auto it = by_revision.find(key);
-  if (it == by_revision.end()) {
-    auto facts = std::make_shared<const SectionFacts>(db);
-    if (by_revision.size() >= kRevisionsKept)
-      by_revision.erase(std::min_element(by_revision.begin(), by_revision.end(),
-                                         [](const auto& x, const auto& y) { return x.second.used < y.second.used; }));
-    it = by_revision.emplace(std::move(key), Cached{std::move(facts)}).first;
-  }
-  it->second.used = ++uses;
-  return it->second.facts;
+  return of_revision<SectionFacts>(db);
 }
 
 }  // namespace koe::search

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "koe/indexer/index_layout.hpp"
+#include "koe/indexer/plan_parser.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/search/catalogue.hpp"
 #include "koe/search/searcher.hpp"
@@ -29,6 +30,13 @@ struct Fixture {
   fs::path db = dir / "db";
 
   koe::IndexSummary index() { return koe::build_index(koe::test::analyzer(), {{corpus}, db}); }
+  /// An index in place, as koe wrote a first index until schema 4: an update of an empty
+  /// database there.
+  koe::IndexSummary index_in_place() {
+    fs::create_directories(db);
+    Xapian::WritableDatabase(db.string(), Xapian::DB_CREATE).commit();
+    return index();
+  }
 
   Xapian::doccount count(const std::string& term) const {
     Xapian::Database d(db.string());
@@ -373,10 +381,47 @@ koe::IndexSummary rebuild(const Fixture& f) {
 
 }  // namespace
 
+TEST_CASE("A first index is built aside, compacted and swapped in", "[index_builder][rebuild]") {
+  Fixture f;
+  const auto s = f.index();
+  REQUIRE(s.committed);
+  CHECK(s.database == f.db / "gen-1");
+  CHECK(entries(f.db) == std::vector<std::string>{"XAPIANDB", "gen-1", "koe-index.lock"});
+  // The database as written went once it was compacted into the generation.
+  const auto files = entries(f.db / "gen-1");
+  CHECK(std::find(files.begin(), files.end(), "written") == files.end());
+  CHECK(std::find(files.begin(), files.end(), "iamglass") != files.end());
+  CHECK(f.sections() == 83);
+  CHECK(f.count("意見交換") == 1);
+}
+
+TEST_CASE("Readings are kept once per word, and go with the last section that held the word",
+          "[index_builder][readings]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  auto words_read = [&](const std::string& reading) {
+    const Xapian::Database d(f.db.string());
+    const std::string key = koe::schema::term(koe::schema::kReading, reading);
+    return std::vector<std::string>(d.synonyms_begin(key), d.synonyms_end(key));
+  };
+  CHECK(words_read("イケンコウカン") == std::vector<std::string>{"意見交換"});
+  CHECK(words_read("シンギカイ") == std::vector<std::string>{"審議会"});
+  // No section holds a reading as a term.
+  const Xapian::Database d(f.db.string());
+  CHECK(d.allterms_begin(std::string(koe::schema::kReading)) == d.allterms_end(std::string(koe::schema::kReading)));
+
+  f.replace_in_plan("定期的な職場の意見交換など", "定期的な職場の対話など");
+  REQUIRE(f.index().committed);  // an update in place
+  CHECK(f.count("意見交換") == 0);
+  CHECK(words_read("イケンコウカン").empty());
+  CHECK(words_read("タイワ") == std::vector<std::string>{"対話"});
+  CHECK(words_read("シンギカイ") == std::vector<std::string>{"審議会"});
+}
+
 TEST_CASE("A rebuild indexes into a new generation, swaps it in and removes the one before",
           "[index_builder][rebuild]") {
   Fixture f;
-  REQUIRE(f.index().committed);  // a database in place, as a first koe index writes it
+  REQUIRE(f.index_in_place().committed);
   REQUIRE(koe::current_database(f.db) == f.db);
 
   const auto first = rebuild(f);
@@ -466,7 +511,7 @@ TEST_CASE("What a killed rebuild leaves is never served and the next run removes
 TEST_CASE("A swap out of an index in place killed before retiring it leaves the index in place current",
           "[index_builder][rebuild]") {
   Fixture f;
-  REQUIRE(f.index().committed);
+  REQUIRE(f.index_in_place().committed);
   // The stub was renamed into place, then the run died before removing iamglass: Xapian
   // prefers the database in place, so readers never followed the stub.
   fs::create_directories(f.db / "gen-1");
@@ -483,7 +528,7 @@ TEST_CASE("A swap out of an index in place killed before retiring it leaves the 
 
 TEST_CASE("A rebuild with an unreadable document keeps the current index", "[index_builder][rebuild]") {
   Fixture f;
-  REQUIRE(f.index().committed);
+  REQUIRE(f.index_in_place().committed);
   std::string text = koe::test::read_file(f.plan);
   text.resize(text.rfind("\t【現状】"));  // truncated: the document cannot be read
   koe::test::write_file(f.plan, text);
@@ -514,4 +559,29 @@ TEST_CASE("A second koe index on a directory another one is writing is refused",
     }
   }
   CHECK(rebuild(f).committed);  // released with its holder
+}
+
+TEST_CASE("A section record reads back as stored, and damaged data is refused", "[index_builder][record]") {
+  const auto doc = koe::parse_plan_file(koe::test::plan_path());
+  const auto records = koe::section_records(doc.department);
+  REQUIRE(records.size() == 83);
+  for (const auto& r : records) {
+    INFO(r.id);
+    const std::string stored = r.to_stored();
+    CHECK(koe::SectionRecord::from_stored(stored) == r);
+    // The fields' own bytes and a byte or two each: no names, no quoting.
+    std::size_t bytes = r.department.size() + r.doc_id.size() + r.fiscal_year.size() + r.source.size() +
+                        r.project_id.value_or("").size() + r.project_name.value_or("").size() + r.division.size() +
+                        r.policy.size() + r.sub_policy.size() + r.sub_policy_name.size() +
+                        koe::kind_name(r.kind).size() + r.label.size() + r.text.size();
+    for (const auto& item : r.items) bytes += item.size() + 2;
+    CHECK(stored.size() <= bytes + 24);
+  }
+  const std::string stored = records.back().to_stored();
+  for (std::size_t cut = 0; cut < stored.size(); ++cut) {
+    INFO("cut at " << cut);
+    CHECK_THROWS_AS(koe::SectionRecord::from_stored(stored.substr(0, cut)), koe::Error);
+  }
+  CHECK_THROWS_AS(koe::SectionRecord::from_stored(stored + "x"), koe::Error);
+  CHECK_THROWS_WITH(koe::SectionRecord::from_stored(R"({"id":"x"})"), Catch::Contains("another format"));
 }

@@ -471,7 +471,7 @@ TEST_CASE("Windows line ends and a UTF-8 BOM do not change what is read", "[plan
   REQUIRE(a.size() == b.size());
   for (std::size_t k = 0; k < a.size(); ++k) {
     INFO(a[k].id);
-    CHECK(a[k].to_json() == b[k].to_json());
+    CHECK(a[k] == b[k]);
   }
 }
 

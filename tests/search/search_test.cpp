@@ -279,18 +279,19 @@ TEST_CASE("Snippets from the spans stored at index time are those the analyzer w
                                           "ＳＮＳ 発信", "\"市民の声\"", "しみんさんか",     "シティプロモーション"};
   const std::vector<std::string> voices = {"こうえんの といれが くらくて こわいです",
                                            "ふるさと納税の返礼品をもっと増やしてほしい。SNSでの発信も足りない。"};
+  const Xapian::Database db = koe::test::shared_db();
+  const auto readings = ks::ReadingTable::of(db);
   std::vector<ks::QueryTerms> queries;
   for (const auto& q : staff) {
-    auto parsed = ks::parse_staff_query(koe::test::analyzer(), q);
+    auto parsed = ks::parse_staff_query(koe::test::analyzer(), *readings, q);
     REQUIRE(parsed.ok());
     queries.push_back(parsed.value().terms);
   }
   for (const auto& v : voices) {
-    auto built = ks::build_voice_query(koe::test::analyzer(), v);
+    auto built = ks::build_voice_query(koe::test::analyzer(), *readings, v);
     REQUIRE(built.ok());
     queries.push_back(built.value().terms);
   }
-  const Xapian::Database db = koe::test::shared_db();
   std::size_t marked = 0;
   for (auto id = db.postlist_begin(""); id != db.postlist_end(""); ++id) {
     const Xapian::Document doc = db.get_document(*id);

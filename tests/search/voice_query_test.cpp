@@ -9,7 +9,8 @@
 namespace {
 
 std::string described(const std::string& voice) {
-  auto vq = koe::search::build_voice_query(koe::test::analyzer(), voice);
+  auto vq = koe::search::build_voice_query(koe::test::analyzer(),
+                                           *koe::search::ReadingTable::of(koe::test::shared_db()), voice);
   INFO("voice «" << voice << "»: " << vq.status().message);
   REQUIRE(vq.ok());
   return vq.value().query.get_description();

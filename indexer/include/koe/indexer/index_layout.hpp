@@ -25,6 +25,9 @@ inline constexpr std::string_view kLock = "koe-index.lock";
 /// again.
 std::filesystem::path current_database(const std::filesystem::path& db);
 
+/// Whether `db` holds a database now, in place or in the generation its stub names.
+bool has_current_database(const std::filesystem::path& db);
+
 /// A new, empty generation directory inside `db`, numbered after every one there.
 std::filesystem::path create_generation(const std::filesystem::path& db);
 

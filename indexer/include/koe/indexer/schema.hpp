@@ -14,10 +14,14 @@ namespace koe::schema {
 
 /// Bumped whenever indexing changes what a document holds; an index of another version is
 /// rebuilt from the corpus.
-inline constexpr int kVersion = 3;  // 2: slot 7 (facet key); 3: slot 8 (term spans), slots 1, 3–6 dropped
+inline constexpr int kVersion = 4;  // 2: slot 7 (facet key); 3: slot 8 (term spans), slots 1, 3–6 dropped;
+                                    // 4: readings in the synonym table, slots 0 and 2 dropped
 
-// Free text (words and compounds) is unprefixed and positional (phrase search).
-inline constexpr std::string_view kReading = "R";      ///< katakana reading: Rフルサトノウゼイ
+// Free text (words and compounds) is unprefixed; words are positional (phrase search), compounds
+// not (a phrase is of words, and a compound's parts keep their positions).
+/// Key of a katakana reading in Xapian's synonym table, whose entries are the words and
+/// compounds read so (Rヒショ → 秘書): each distinct word once, not a term in every section.
+inline constexpr std::string_view kReading = "R";
 inline constexpr std::string_view kBigram = "B";       ///< bigram of an unknown word
 inline constexpr std::string_view kSectionId = "Q";    ///< unique id: Q2026-shichokoshitsu-7-issues
 inline constexpr std::string_view kDepartment = "XD";  ///< XD市長公室
@@ -32,12 +36,9 @@ inline constexpr std::string_view kLevel = "XL";       ///< XLproject or XLdepar
 
 /// Value slots: what a query reads per matching section without opening its record. Slots
 /// 1 and 3–6 held the 課, department, 施策, fiscal year and document until schema 3; nothing
-/// read them (the boolean X terms filter, the record shows).
+/// read them (the boolean X terms filter, the record shows). Slots 0 and 2 held the project
+/// id and kind until schema 4: slot 7 holds both.
 enum Slot : Xapian::valueno {
-  // Slots 0 and 2 are written but read by nothing since search/section_facts.hpp reads slot 7
-  // (which holds the same); they go with the next schema change.
-  kSlotProject = 0,    ///< project id ("" for department sections)
-  kSlotKind = 2,       ///< section kind name
   kSlotFacet = 7,      ///< project id, 課 and kind joined by kFacetSeparator: one read per match for the facets
   kSlotTermSpans = 8,  ///< where each word and reading lies in the text (term_spans.hpp): snippets without MeCab
 };

@@ -13,30 +13,26 @@
 
 namespace koe {
 
-/// What a span's text is compared with: a query's words and compounds, or its readings.
-enum class TermSpanKind : std::uint8_t { word, reading };
-
-/// One occurrence of a term: its canonical text (as indexed, without prefix) and its byte range
-/// in the section text. `text` views into whatever the spans were made from.
+/// One occurrence of a word or compound: its canonical text (as indexed, without prefix) and
+/// its byte range in the section text. `text` views into whatever the spans were made from.
+/// (Readings need no spans: a query reaches kanji through them and marks the kanji.)
 struct TermSpan {
-  TermSpanKind kind = TermSpanKind::word;
   std::string_view text;
   std::size_t begin = 0;
   std::size_t end = 0;
 };
 
-/// The spans of an analysis: every word, compound and reading with a non-empty range (bigrams
-/// are never marked). Views into `analysis`, which must outlive them.
+/// The spans of an analysis: every word and compound with a non-empty range (bigrams are
+/// never marked). Views into `analysis`, which must outlive them.
 std::vector<TermSpan> term_spans(const Analysis& analysis);
 /// Spans of a temporary analysis would dangle at once.
 std::vector<TermSpan> term_spans(Analysis&& analysis) = delete;
 
-/// A compact byte string of `spans` over `text`, each distinct (kind, term) once with all its
-/// ranges: a form byte (kind, spelling, same ranges as the entry before), the term (nothing
-/// when it is the text at its first range, one byte a character when it is all katakana, else
-/// its UTF-8 bytes; varint length first), then — unless they repeat the previous entry's, as a
-/// word's reading does — a varint count and per range a varint begin (delta from the previous
-/// range) and a varint length.
+/// A compact byte string of `spans` over `text`, each distinct term once with all its ranges:
+/// a form byte (spelling, same ranges as the entry before), the term (nothing when it is the
+/// text at its first range, one byte a character when it is all katakana, else its UTF-8
+/// bytes; varint length first), then — unless they repeat the previous entry's — a varint
+/// count and per range a varint begin (delta from the previous range) and a varint length.
 std::string encode_term_spans(const std::vector<TermSpan>& spans, std::string_view text);
 
 /// Spans decoded from a stored string. The texts view into `text`, the encoded string and

@@ -21,7 +21,7 @@ struct SnippetOptions {
 };
 
 /// The best passage of `text`, HTML-escaped, with `<mark>` around every span whose text is one
-/// of the query's words (or readings) and "…" where it was cut. List items are joined by " / ".
+/// of the query's words and "…" where it was cut. List items are joined by " / ".
 /// Spans outside the text or not on character boundaries are ignored.
 std::string make_snippet(std::string_view text, const std::vector<TermSpan>& spans, const QueryTerms& terms,
                          const SnippetOptions& options = {});

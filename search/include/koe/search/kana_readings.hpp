@@ -47,10 +47,10 @@ std::vector<KanaReading> cover_kana_runs(const NormalizedText& text, const std::
 std::vector<std::pair<std::size_t, std::size_t>> kana_word_edges(const Analysis& analysis);
 
 /// Adds to a voice query the readings of index words spelled in the hiragana of `voice` (its
-/// analysis): each as an R term of the index, as evidence (only nouns have readings in the
-/// index), and for highlighting. Readings of stop words (シミン, ハチオウジ) are left out, like
-/// the words.
-void add_kana_readings(const Analyzer& analyzer, const Xapian::Database& db, const Analysis& voice, VoiceQuery& vq,
+/// analysis): each as the words `readings` holds for it (reading_query), as evidence (only
+/// nouns have readings in the index), and for highlighting. Readings of stop words (シミン,
+/// ハチオウジ) are left out, like the words.
+void add_kana_readings(const Analyzer& analyzer, const ReadingTable& readings, const Analysis& voice, VoiceQuery& vq,
                        const KanaReadingOptions& options = {});
 
 }  // namespace koe::search

@@ -12,6 +12,7 @@
 
 #include "koe/indexer/analyzer.hpp"
 #include "koe/indexer/error.hpp"
+#include "koe/search/reading_table.hpp"
 
 namespace koe::search {
 
@@ -30,7 +31,7 @@ struct Filters {
 /// The terms a query uses, for highlighting and for reporting what drove a match.
 struct QueryTerms {
   std::set<std::string, std::less<>> words;     ///< word and compound terms (unprefixed)
-  std::set<std::string, std::less<>> readings;  ///< katakana readings (without the R prefix)
+  std::set<std::string, std::less<>> readings;  ///< katakana readings looked up (their words are in `words`)
 };
 
 struct StaffQuery {
@@ -44,7 +45,8 @@ struct StaffQuery {
 /// Parses staff search syntax: words ANDed, "quoted phrases", -exclusions, OR between
 /// words, and filters 課:広聴課 項目:課題 (or kind:issues) 施策:5 事業:<project id> 部:… 年度:….
 /// Fails (400) on an unknown filter value, invalid UTF-8, or a query with nothing searchable.
-Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const std::string& text);
+/// Kana reaches kanji through `readings` (the index's: ReadingTable::of).
+Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text);
 
 /// The boolean filter query for `filters`; Status 400 names a bad value.
 Result<Xapian::Query> filter_query(const Filters& filters);
@@ -68,10 +70,17 @@ struct VoiceQuery {
   std::vector<Noun> nouns;
 };
 /// Status 400 `invalid_utf8`, or `bad_request` when nothing is left to match.
-Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const std::string& text);
+Result<VoiceQuery> build_voice_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text);
 
 /// The voice query of an analysed text; its query is empty when nothing is left to match.
-VoiceQuery voice_query(const Analyzer& analyzer, const Analysis& analysis);
+VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, const Analysis& analysis);
+
+/// The words the index reads `reading` (katakana), as one term: Xapian's OP_SYNONYM weighs
+/// them as one word, as the reading was weighed when every section held it. An empty query
+/// (matching nothing) when no word is read so. The words go into `terms.words`, the reading
+/// into `terms.readings`.
+Xapian::Query reading_query(const ReadingTable& readings, const std::string& reading, Xapian::termcount wqf,
+                            QueryTerms& terms);
 
 /// Status 400 `bad_request`: a text with nothing to match.
 Status nothing_to_match();
