@@ -8,11 +8,11 @@
 
 namespace koe {
 
-/// An index directory holds either a Xapian database in place (what `koe index` writes into a
-/// new directory), or generations `gen-N/` beside a Xapian stub file `XAPIANDB` naming the
-/// current one (`auto gen-N`), which every Xapian::Database and WritableDatabase opened on
-/// the directory follows. Xapian prefers a database in place to a stub, and so does
-/// everything here.
+/// An index directory holds either a Xapian database in place (what `koe index` wrote into a
+/// new directory until schema 4), or generations `gen-N/` beside a Xapian stub file
+/// `XAPIANDB` naming the current one (`auto gen-N`: what a first `koe index` and every
+/// rebuild write), which every Xapian::Database and WritableDatabase opened on the directory
+/// follows. Xapian prefers a database in place to a stub, and so does everything here.
 namespace index_layout {
 inline constexpr std::string_view kStub = "XAPIANDB";
 inline constexpr std::string_view kStubAside = "XAPIANDB.tmp";
