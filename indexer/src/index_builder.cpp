@@ -277,7 +277,8 @@ Changes plan_changes(const Xapian::WritableDatabase& db, const LoadedCorpus& cor
 }
 
 /// Removes from the synonym table the words no section holds any more (a changed or removed
-/// document took them), and readings left with no word.
+/// document took them), and readings left with no word. A word kept by another section keeps
+/// all its readings (生 as ナマ and セイ), though the section that read it one way may be gone.
 void drop_stale_readings(Xapian::WritableDatabase& db) {
   const std::string prefix(schema::kReading);
   std::vector<std::pair<std::string, std::string>> stale;
@@ -285,6 +286,13 @@ void drop_stale_readings(Xapian::WritableDatabase& db) {
     for (auto word = db.synonyms_begin(*key); word != db.synonyms_end(*key); ++word)
       if (!db.term_exists(*word)) stale.emplace_back(*key, *word);
   for (const auto& [key, word] : stale) db.remove_synonym(key, word);
+}
+
+/// Removes every reading from the synonym table.
+void clear_readings(Xapian::WritableDatabase& db) {
+  const std::string prefix(schema::kReading);
+  std::vector<std::string> keys(db.synonym_keys_begin(prefix), db.synonym_keys_end(prefix));
+  for (const auto& key : keys) db.clear_synonyms(key);
 }
 
 /// Applies the changes in one transaction: a reader sees the index before or after, never
@@ -319,7 +327,10 @@ void write_changes(const Analyzer& analyzer, Xapian::WritableDatabase& db, const
       db.set_metadata(std::string(schema::kMetaDocPrefix) + id, "");
       ++summary.documents_removed;
     }
-    if (had_sections) drop_stale_readings(db);
+    if (changes.rebuild)  // the dictionaries changed: readings too, so all of them anew
+      clear_readings(db);
+    else if (had_sections)
+      drop_stale_readings(db);
     add_readings(db, {readings.begin(), readings.end()});
     db.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
     db.set_metadata(std::string(schema::kMetaAnalysis), fingerprint);

@@ -419,13 +419,21 @@ Status nothing_to_match() {
 Query reading_query(const ReadingTable& readings, const std::string& reading, Xapian::termcount wqf,
                     QueryTerms& terms) {
   terms.readings.insert(reading);
+  const std::string key = schema::term(schema::kReading, reading);
   std::vector<Query> words;
   for (const auto& w : readings.words(reading)) {
     words.emplace_back(w, wqf);
     terms.words.insert(w);
   }
-  if (words.empty()) return Query(Query::MatchNothing);
-  return Query(Query::OP_SYNONYM, words.begin(), words.end());
+  // No section holds the key as a term: it matches nothing, yet keeps its place in an AND
+  // (Query::MatchNothing would empty the AND, and a filtered search would list the filter).
+  if (words.empty()) return Query(key, wqf);
+  if (words.size() == 1) return words.front();
+  // Xapian weighs a synonym group as one term of wqf 1; a reading the text repeats counts as
+  // BM25's query-frequency factor ((k3 + 1) wqf / (k3 + wqf), k3 = 1 as koe leaves it) counted
+  // it when it was a term of its own.
+  const Query synonym(Query::OP_SYNONYM, words.begin(), words.end());
+  return wqf > 1 ? Query(Query::OP_SCALE_WEIGHT, synonym, 2.0 * wqf / (1.0 + wqf)) : synonym;
 }
 
 VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, const Analysis& a) {

@@ -418,6 +418,27 @@ TEST_CASE("Readings are kept once per word, and go with the last section that he
   CHECK(words_read("シンギカイ") == std::vector<std::string>{"審議会"});
 }
 
+TEST_CASE("After a dictionary change every reading is written anew", "[index_builder][readings]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  const std::string theirs = koe::schema::term(koe::schema::kReading, "シンギイン");
+  {
+    // What an index analysed with other dictionaries holds: their reading of a word the plans
+    // still use, and another analysis fingerprint.
+    Xapian::WritableDatabase db(f.db.string(), Xapian::DB_OPEN);
+    db.add_synonym(theirs, "審議会");
+    db.set_metadata(std::string(koe::schema::kMetaAnalysis), "other dictionaries");
+    db.commit();
+  }
+  const auto s = f.index();
+  REQUIRE(s.committed);
+  CHECK(s.documents_changed == 1);
+  const Xapian::Database d(f.db.string());
+  CHECK(d.synonyms_begin(theirs) == d.synonyms_end(theirs));
+  const std::string ours = koe::schema::term(koe::schema::kReading, "シンギカイ");
+  CHECK(std::vector<std::string>(d.synonyms_begin(ours), d.synonyms_end(ours)) == std::vector<std::string>{"審議会"});
+}
+
 TEST_CASE("A rebuild indexes into a new generation, swaps it in and removes the one before",
           "[index_builder][rebuild]") {
   Fixture f;

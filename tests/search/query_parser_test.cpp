@@ -144,19 +144,20 @@ const Row kRows[] = {
      "ホームページ) OR ホームページ))\noptional: Query(((ホームページ OR hp OR ウェブサイト OR (web PHRASE 2 サイト) "
      "OR webサイト OR サイト OR web OR ホームページ) OR ホームページ))\n"},
     {"パブコメ",
-     "required: Query(((パブコメ OR (パブ AND コメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (意見 "
-     "PHRASE 2 公募) OR 意見公募) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ PHRASE 2 コメ) OR "
-     "パブコメ OR (意見 PHRASE 2 公募) OR 意見公募))\noptional: Query(((パブコメ OR (パブ AND コメ) OR (パブリック "
-     "PHRASE 2 コメント) OR パブリックコメント OR (意見 PHRASE 2 公募) OR 意見公募) OR (パブリック PHRASE 2 コメント) "
-     "OR パブリックコメント OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募)) Query(パブ) "
-     "Query(コメ)\n"},
+     "required: Query((((パブコメ OR (パブ AND コメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (意見 "
+     "PHRASE 2 公募) OR 意見公募 OR Rパブコメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ PHRASE "
+     "2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募) OR Rパブコメ))\noptional: Query((((パブコメ OR (パブ "
+     "AND コメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (意見 PHRASE 2 公募) OR 意見公募 OR "
+     "Rパブコメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 "
+     "PHRASE 2 公募) OR 意見公募) OR Rパブコメ)) Query(パブ) Query(コメ)\n"},
     {"パブリックコメント",
-     "required: Query(((パブリックコメント OR (パブリック AND コメント) OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 "
-     "PHRASE 2 公募) OR 意見公募) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ PHRASE 2 コメ) OR "
-     "パブコメ OR (意見 PHRASE 2 公募) OR 意見公募))\noptional: Query(((パブリックコメント OR (パブリック AND "
-     "コメント) OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募) OR (パブリック PHRASE 2 "
-     "コメント) OR パブリックコメント OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募)) "
-     "Query(パブリック) Query(コメント)\n"},
+     "required: Query((((パブリックコメント OR (パブリック AND コメント) OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 "
+     "PHRASE 2 公募) OR 意見公募 OR Rパブリックコメント) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR "
+     "(パブ PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募) OR Rパブリックコメント))\noptional: "
+     "Query((((パブリックコメント OR (パブリック AND コメント) OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 "
+     "公募) OR 意見公募 OR Rパブリックコメント) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ "
+     "PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募) OR Rパブリックコメント)) Query(パブリック) "
+     "Query(コメント)\n"},
     {"ＳＮＳ相談",
      "required: Query((sns相談 OR (sns AND 相談)))\noptional: Query((sns相談 OR (sns AND 相談))) Query(sns) "
      "Query(相談)\n"},
@@ -176,7 +177,9 @@ const Row kRows[] = {
      "required: Query(((データ OR データー OR データ) OR データ))\noptional: Query(((データ OR データー OR データ) OR "
      "データ))\n"},
     {"AI", "required: Query(ai)\noptional: Query(ai)\n"},
-    {"ai チャット", "required: Query(ai) Query(チャット)\noptional: Query(ai) Query(チャット)\n"},
+    {"ai チャット",
+     "required: Query(ai) Query(((チャット OR Rチャット) OR Rチャット))\noptional: Query(ai) Query(((チャット OR "
+     "Rチャット) OR Rチャット))\n"},
     {"生成AI",
      "required: Query((生成ai OR (生成 AND ai)))\noptional: Query((生成ai OR (生成 AND ai))) Query(生成) Query(ai)\n"},
     {"DX推進",

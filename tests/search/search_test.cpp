@@ -443,3 +443,14 @@ TEST_CASE("The search JSON has the fields the API documents", "[search][json]") 
   CHECK(first["all_words"] == true);
   CHECK(j["facets"]["division"].is_array());
 }
+
+TEST_CASE("Kana the index cannot read finds nothing, under a filter too", "[search][kana]") {
+  // ぬぬぬ is no word and no reading of any: the filter alone must not stand in for it.
+  for (const std::string q : {"ぬぬぬ", "課:広聴課 ぬぬぬ", "項目:課題 ぴよぴよ"}) {
+    INFO("«" << q << "»");
+    const auto r = ok(q);
+    CHECK(r.total == 0);
+    CHECK(r.hits.empty());
+  }
+  CHECK(ok("課:広聴課 こうちょう").total > 0);  // and a reading it knows still reaches 広聴
+}

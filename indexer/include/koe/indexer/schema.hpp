@@ -40,7 +40,7 @@ inline constexpr std::string_view kLevel = "XL";       ///< XLproject or XLdepar
 /// id and kind until schema 4: slot 7 holds both.
 enum Slot : Xapian::valueno {
   kSlotFacet = 7,      ///< project id, 課 and kind joined by kFacetSeparator: one read per match for the facets
-  kSlotTermSpans = 8,  ///< where each word and reading lies in the text (term_spans.hpp): snippets without MeCab
+  kSlotTermSpans = 8,  ///< where each word and compound lies in the text (term_spans.hpp): snippets without MeCab
 };
 
 inline constexpr char kFacetSeparator = '\x1f';

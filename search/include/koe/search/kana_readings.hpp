@@ -1,6 +1,6 @@
 /// @file kana_readings.hpp
 /// @brief Words written in hiragana found by their readings (しみんさんか → 市民参加), where
-/// MeCab cannot split the kana: readings matched as strings against the index's R terms.
+/// MeCab cannot split the kana: readings matched as strings against the index's reading table.
 #pragma once
 
 #include <xapian.h>
