@@ -2,6 +2,8 @@
 
 #include <unicode/uchar.h>
 
+#include <algorithm>
+#include <set>
 #include <unordered_set>
 
 #include "koe/indexer/error.hpp"
@@ -127,12 +129,17 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
       for (const auto& seq : group) {
         lexicon_.synonym_index[joined(seq)].push_back(gi);
         if (!general) owned.insert(joined(seq));
+        if (seq.size() > 1) {
+          auto& same_start = lexicon_.synonym_sequences[seq.front()];
+          if (std::find(same_start.begin(), same_start.end(), seq) == same_start.end()) same_start.push_back(seq);
+        }
       }
       lexicon_.synonym_groups.push_back(std::move(group));
       lexicon_.synonym_phrases.insert(lexicon_.synonym_phrases.end(), phrases.begin(), phrases.end());
     }
   };
   add_synonym_groups(source.synonyms, false);
+  lexicon_.own_synonym_groups = lexicon_.synonym_groups.size();
   add_synonym_groups(source.general_synonyms, true);
   lexicon_.index_synonym_phrases();
   auto word_sequence = [&](const std::string& entry) {
@@ -154,6 +161,43 @@ Analyzer::~Analyzer() = default;
 std::string Analyzer::canonical(const std::string& term) const {
   auto it = lexicon_.canonical.find(term);
   return it == lexicon_.canonical.end() ? term : it->second;
+}
+
+std::vector<Term> Analyzer::spelled_entries(const Analysis& analysis) const {
+  std::vector<Term> out;
+  if (lexicon_.synonym_sequences.empty()) return out;
+  std::vector<const Term*> word_at(analysis.positions, nullptr);
+  std::set<std::pair<std::uint32_t, std::string>> present;  // compounds, then entries, at their start
+  for (const auto& t : analysis.terms) {
+    if (t.kind == TermKind::word && t.position < word_at.size())
+      word_at[t.position] = &t;
+    else if (t.kind == TermKind::compound)
+      present.emplace(t.position, t.text);
+  }
+  for (std::uint32_t p = 0; p < word_at.size(); ++p) {
+    if (!word_at[p]) continue;
+    auto it = lexicon_.synonym_sequences.find(word_at[p]->text);
+    if (it == lexicon_.synonym_sequences.end()) continue;
+    for (const auto& seq : it->second) {
+      if (p + seq.size() > word_at.size()) continue;
+      bool spelled = true;
+      for (std::size_t k = 1; k < seq.size() && spelled; ++k)
+        spelled = word_at[p + k] && word_at[p + k]->text == seq[k];
+      if (!spelled || !present.emplace(p, joined(seq)).second) continue;
+      const Term& first = *word_at[p];
+      Term entry;
+      entry.text = joined(seq);
+      entry.kind = TermKind::compound;
+      entry.position = p;
+      entry.begin = first.begin;
+      entry.end = word_at[p + seq.size() - 1]->end;
+      entry.group = first.group;
+      entry.part_of_speech = "名詞,複合";
+      entry.stop = lexicon_.stopwords.count(entry.text) > 0;
+      out.push_back(std::move(entry));
+    }
+  }
+  return out;
 }
 
 namespace {

@@ -68,7 +68,9 @@ std::string display_path(const std::filesystem::path& file, const std::vector<st
 
 std::string analysis_fingerprint(const AnalyzerOptions& options) {
   std::uint64_t h = fnv1a("schema:" + std::to_string(schema::kVersion));
-  for (const char* f : {"koe-user.dic", "stopwords.txt", "variants.tsv", "synonyms.tsv", "expansions.tsv"})
+  // The synonym tables count: their several-word entries are indexed (Analyzer::spelled_entries).
+  for (const char* f :
+       {"koe-user.dic", "stopwords.txt", "variants.tsv", "synonyms.tsv", "synonyms-sudachi.tsv", "expansions.tsv"})
     h = fnv1a(read_file(options.dictionaries / f), h);
   h = fnv1a(options.dicdir.string(), h);
   return hex(h);
@@ -110,7 +112,12 @@ SectionDocument make_document(const Analyzer& analyzer, const SectionRecord& r) 
     doc.add_boolean_term(schema::term(schema::kLevel, "department"));
   }
   doc.add_value(schema::kSlotFacet, schema::facet_key(r.project_id.value_or(""), r.division, kind_name(r.kind)));
-  doc.add_value(schema::kSlotTermSpans, encode_term_spans(term_spans(analysis), r.text));
+  // Several-word synonym entries as one term each, so queries need no phrase for them.
+  const auto entries = analyzer.spelled_entries(analysis);
+  for (const Term& e : entries) doc.add_term(schema::term("", e.text));
+  auto spans = term_spans(analysis);
+  for (const Term& e : entries) spans.push_back({e.text, e.begin, e.end});
+  doc.add_value(schema::kSlotTermSpans, encode_term_spans(spans, r.text));
   doc.set_data(r.to_stored());
   return section;
 }

@@ -66,20 +66,22 @@ bool is_affix_only(const Group& g) { return g.head->kind == TermKind::word && g.
 enum class WordOrder { checked, compound_only };
 
 /// Queries for every entry of synonym group `gi` except the one spelled `except`. An entry of
-/// several words is matched as a phrase (ふれあう トーク is no compound) and as one term.
+/// several words is one term: the indexer adds it wherever a section spells it word after word
+/// (Analyzer::spelled_entries: ふれあう トーク is no compound), so no phrase reads positions.
+/// In koe's own groups such an entry names one of the city's programmes (市長と語る会 for
+/// ふれあいトーク) and weighs as its words together, as the phrase of them did; in Sudachi's
+/// general groups it is a loose everyday phrase and weighs as one word (weighed by its words,
+/// those cost top-1 on koe's own city voices and recall@3 on the shared city set).
 std::vector<Query> group_alternatives(const Analyzer& analyzer, std::size_t gi, const std::string& except,
                                       QueryTerms& terms) {
   std::vector<Query> out;
   for (const auto& seq : analyzer.lexicon().synonym_groups[gi]) {
     const std::string whole = joined(seq);
     if (whole == except) continue;
-    if (seq.size() == 1) {
-      out.emplace_back(seq[0]);
-    } else {
-      std::vector<Query> parts(seq.begin(), seq.end());
-      out.emplace_back(Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(seq.size()));
-      out.emplace_back(whole);  // the same words indexed as one compound
-    }
+    if (seq.size() > 1 && gi < analyzer.lexicon().own_synonym_groups)
+      out.emplace_back(Query::OP_SCALE_WEIGHT, Query(whole), static_cast<double>(seq.size()));
+    else
+      out.emplace_back(whole);
     // Only the whole entry is highlighted: its loose parts (広報, 八王子) match elsewhere too.
     terms.words.insert(whole);
   }
@@ -129,8 +131,15 @@ Query group_query(const Analyzer& analyzer, const ReadingTable& readings, const 
   for (auto& s : synonyms(analyzer, g.head->text, terms)) alts.push_back(std::move(s));
   // Readings stand in for nouns typed in kana; a verb in kana already matches its base form.
   const bool noun = g.head->kind == TermKind::compound || g.head->part_of_speech.starts_with("名詞");
-  if (noun && !g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2)
-    alts.push_back(reading_query(readings, g.head->reading, wqf, terms));
+  if (noun && !g.head->reading.empty() && utf8::is_kana_only(g.head->text) && utf8::length(g.head->text) >= 2) {
+    Query read = reading_query(readings, g.head->reading, wqf, terms);
+    // A katakana word is its own reading's one word: it counts twice, as it did when readings
+    // were terms of their own, without a second read of its postings.
+    if (read.get_type() == Query::LEAF_TERM && *read.get_terms_begin() == g.head->text)
+      alts.front() = Query(Query::OP_SCALE_WEIGHT, alts.front(), 2.0);
+    else
+      alts.push_back(std::move(read));
+  }
   if (g.parts.empty() && !g.bigrams.empty()) {
     std::vector<Query> bigrams;
     for (const Term* b : g.bigrams) bigrams.emplace_back(schema::term(schema::kBigram, b->text));

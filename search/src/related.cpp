@@ -50,8 +50,9 @@ Result<std::vector<RelatedProject>> related_projects(const Analyzer& analyzer, c
   if (terms.empty()) return out;
 
   Query like(Query::OP_OR, terms.begin(), terms.end());
-  like = Query(Query::OP_AND_NOT, Query(Query::OP_FILTER, like, Query(schema::term(schema::kLevel, "project"))),
-               Query(pterm));
+  // Other projects' sections: not the department's own, not this project's.
+  like = Query(Query::OP_AND_NOT, like,
+               Query(Query::OP_OR, Query(schema::term(schema::kLevel, "department")), Query(pterm)));
   enquire.set_query(like);
   const Xapian::MSet mset = enquire.get_mset(0, 300);
   std::map<std::string, RelatedProject> by_project;

@@ -322,6 +322,40 @@ TEST_CASE("A search for HP finds the section that says ホームページ", "[an
       CHECK(h.snippet.find("<mark>ホームページ</mark>") != std::string::npos);
 }
 
+TEST_CASE("A several-word synonym a text spells word after word is one more term", "[analyzer][synonyms]") {
+  const auto& analyzer = koe::test::analyzer();
+  auto entries = [&](const std::string& text) {
+    std::vector<std::string> out;
+    const auto a = analyzer.analyze(text);
+    for (const auto& e : analyzer.spelled_entries(a)) {
+      CHECK(e.kind == TermKind::compound);
+      out.push_back(e.text + "@" + text.substr(e.begin, e.end - e.begin));
+    }
+    return out;
+  };
+  // ふれあいトーク is ふれあう + トーク (synonyms.tsv), no compound: the entry covers both words.
+  CHECK(entries("市民と市長のふれあいトークを開く") == std::vector<std::string>{"ふれあうトーク@ふれあいトーク"});
+  CHECK(entries("ふれあいトーク、またふれあいトーク").size() == 2);  // each place it stands
+  CHECK(entries("ふれあいの場でトークする").empty());                // apart, not the entry
+  CHECK(entries("トークでふれあい").empty());                        // the wrong order
+  // 広報誌 is 広報 + 誌 and already the compound 広報誌: no second term of the same text.
+  CHECK(entries("広報誌を配る").empty());
+  CHECK(entries("").empty());
+}
+
+TEST_CASE("A plan's several-word synonym is found, and marked whole, by its group's other words",
+          "[analyzer][search]") {
+  koe::search::SearchRequest req;
+  req.query = "タウンミーティング";
+  auto r = koe::search::search(koe::test::analyzer(), koe::test::shared_db(), req);
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r.value().hits.empty());
+  for (const auto& h : r.value().hits) {
+    CHECK(h.section.project_name.value_or("") == "広聴活動");
+    CHECK(h.snippet.find("<mark>ふれあいトーク</mark>") != std::string::npos);
+  }
+}
+
 TEST_CASE("Sudachi's general synonyms yield to koe's own table and to the stop words", "[analyzer][synonyms]") {
   koe::test::TempDir dir;
   auto options = koe::default_analyzer_options();

@@ -265,6 +265,26 @@ TEST_CASE("Changed dictionaries re-index every document", "[index_builder]") {
   CHECK_FALSE(again.committed);
 }
 
+TEST_CASE("A new several-word general synonym re-indexes the plans, which then hold it as a term",
+          "[index_builder][synonyms]") {
+  Fixture f;
+  REQUIRE(f.index().committed);
+  CHECK(f.count("伝わる情報") == 0);
+  auto options = koe::default_analyzer_options();
+  const auto dictionaries = f.dir / "dictionaries";
+  fs::copy(options.dictionaries, dictionaries, fs::copy_options::recursive);
+  // The plan writes 伝わる情報 (伝わる + 情報, no compound): the entry becomes a term of its own.
+  koe::test::write_file(
+      dictionaries / "synonyms-sudachi.tsv",
+      koe::test::read_file(options.dictionaries / "synonyms-sudachi.tsv") + "伝わる情報\t届く知らせ\n");
+  options.dictionaries = dictionaries;
+  const koe::Analyzer changed(options);
+  const auto s = koe::build_index(changed, {{f.corpus}, f.db});
+  CHECK(s.committed);
+  CHECK(s.documents_changed == 1);
+  CHECK(f.count("伝わる情報") >= 1);
+}
+
 TEST_CASE("A surrogate character entity in a cell does not stop the whole build", "[index_builder]") {
   Fixture f;
   f.replace_in_plan("桑都ペイの返礼品への活用", "桑都ペイの返礼品への活用&#xD800;");

@@ -85,10 +85,9 @@ const Row kRows[] = {
      "required: Query((データ利活用 OR (データ AND 利 AND 活用)))\noptional: Query((データ利活用 OR (データ AND 利 AND "
      "活用))) Query(データ) Query(利) Query(活用)\n"},
     {"市長と語る会",
-     "required: Query((((市長 OR 首長) AND 語る AND 会) OR (ふれあう PHRASE 2 トーク) OR ふれあうトーク OR (市長 "
-     "PHRASE 3 語る PHRASE 3 会) OR 市長語る会 OR (タウン PHRASE 2 ミーティング) OR タウンミーティング))\noptional: "
-     "Query((((市長 OR 首長) AND 語る AND 会) OR (ふれあう PHRASE 2 トーク) OR ふれあうトーク OR (市長 PHRASE 3 語る "
-     "PHRASE 3 会) OR 市長語る会 OR (タウン PHRASE 2 ミーティング) OR タウンミーティング))\n"},
+     "required: Query((((市長 OR 首長) AND 語る AND 会) OR 2 * ふれあうトーク OR 3 * 市長語る会 OR 2 * "
+     "タウンミーティング))\noptional: Query((((市長 OR 首長) AND 語る AND 会) OR 2 * ふれあうトーク OR 3 * 市長語る会 "
+     "OR 2 * タウンミーティング))\n"},
     {"返礼品 OR",
      "required: Query((返礼品 OR (返礼@1 PHRASE 2 品@2)))\noptional: Query((返礼品 OR (返礼@1 PHRASE 2 品@2))) "
      "Query(返礼)\n"},
@@ -125,39 +124,34 @@ const Row kRows[] = {
     {":市民", "required: Query(市民)\noptional: Query(市民)\n"},
     {"市民:", "required: Query(市民)\noptional: Query(市民)\n"},
     {"ｼﾃｨﾌﾟﾛﾓｰｼｮﾝ",
-     "required: Query(((シティプロモーション OR (シティ AND プロモーション) OR シティプロモーション) OR "
-     "シティプロモーション))\noptional: Query(((シティプロモーション OR (シティ AND プロモーション) OR "
-     "シティプロモーション) OR シティプロモーション)) Query(シティ) Query(プロモーション)\n"},
+     "required: Query(((2 * シティプロモーション OR (シティ AND プロモーション)) OR シティプロモーション))\noptional: "
+     "Query(((2 * シティプロモーション OR (シティ AND プロモーション)) OR シティプロモーション)) Query(シティ) "
+     "Query(プロモーション)\n"},
     {"シティプロモーション",
-     "required: Query(((シティプロモーション OR (シティ AND プロモーション) OR シティプロモーション) OR "
-     "シティプロモーション))\noptional: Query(((シティプロモーション OR (シティ AND プロモーション) OR "
-     "シティプロモーション) OR シティプロモーション)) Query(シティ) Query(プロモーション)\n"},
+     "required: Query(((2 * シティプロモーション OR (シティ AND プロモーション)) OR シティプロモーション))\noptional: "
+     "Query(((2 * シティプロモーション OR (シティ AND プロモーション)) OR シティプロモーション)) Query(シティ) "
+     "Query(プロモーション)\n"},
     {"ふるさと　納税",
-     "required: Query(((ふるさと OR ふるさと) OR ふるさと)) Query(納税)\noptional: Query(((ふるさと OR ふるさと) OR "
-     "ふるさと)) Query(納税)\n"},
+     "required: Query((2 * ふるさと OR ふるさと)) Query(納税)\noptional: Query((2 * ふるさと OR ふるさと)) "
+     "Query(納税)\n"},
     {"ＨＰ",
-     "required: Query((hp OR ホームページ OR ウェブサイト OR (web PHRASE 2 サイト) OR webサイト OR サイト OR "
-     "web))\noptional: Query((hp OR ホームページ OR ウェブサイト OR (web PHRASE 2 サイト) OR webサイト OR サイト OR "
-     "web))\n"},
+     "required: Query((hp OR ホームページ OR ウェブサイト OR 2 * webサイト OR サイト OR web))\noptional: Query((hp OR "
+     "ホームページ OR ウェブサイト OR 2 * webサイト OR サイト OR web))\n"},
     {"ホームページ",
-     "required: Query(((ホームページ OR hp OR ウェブサイト OR (web PHRASE 2 サイト) OR webサイト OR サイト OR web OR "
-     "ホームページ) OR ホームページ))\noptional: Query(((ホームページ OR hp OR ウェブサイト OR (web PHRASE 2 サイト) "
-     "OR webサイト OR サイト OR web OR ホームページ) OR ホームページ))\n"},
+     "required: Query(((2 * ホームページ OR hp OR ウェブサイト OR 2 * webサイト OR サイト OR web) OR "
+     "ホームページ))\noptional: Query(((2 * ホームページ OR hp OR ウェブサイト OR 2 * webサイト OR サイト OR web) OR "
+     "ホームページ))\n"},
     {"パブコメ",
-     "required: Query((((パブコメ OR (パブ AND コメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (意見 "
-     "PHRASE 2 公募) OR 意見公募 OR Rパブコメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ PHRASE "
-     "2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募) OR Rパブコメ))\noptional: Query((((パブコメ OR (パブ "
-     "AND コメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (意見 PHRASE 2 公募) OR 意見公募 OR "
-     "Rパブコメ) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 "
-     "PHRASE 2 公募) OR 意見公募) OR Rパブコメ)) Query(パブ) Query(コメ)\n"},
+     "required: Query((((パブコメ OR (パブ AND コメ) OR 2 * パブリックコメント OR 2 * 意見公募 OR Rパブコメ) OR 2 * "
+     "パブリックコメント OR 2 * パブコメ OR 2 * 意見公募) OR Rパブコメ))\noptional: Query((((パブコメ OR (パブ AND "
+     "コメ) OR 2 * パブリックコメント OR 2 * 意見公募 OR Rパブコメ) OR 2 * パブリックコメント OR 2 * パブコメ OR 2 * "
+     "意見公募) OR Rパブコメ)) Query(パブ) Query(コメ)\n"},
     {"パブリックコメント",
-     "required: Query((((パブリックコメント OR (パブリック AND コメント) OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 "
-     "PHRASE 2 公募) OR 意見公募 OR Rパブリックコメント) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR "
-     "(パブ PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募) OR Rパブリックコメント))\noptional: "
-     "Query((((パブリックコメント OR (パブリック AND コメント) OR (パブ PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 "
-     "公募) OR 意見公募 OR Rパブリックコメント) OR (パブリック PHRASE 2 コメント) OR パブリックコメント OR (パブ "
-     "PHRASE 2 コメ) OR パブコメ OR (意見 PHRASE 2 公募) OR 意見公募) OR Rパブリックコメント)) Query(パブリック) "
-     "Query(コメント)\n"},
+     "required: Query((((パブリックコメント OR (パブリック AND コメント) OR 2 * パブコメ OR 2 * 意見公募 OR "
+     "Rパブリックコメント) OR 2 * パブリックコメント OR 2 * パブコメ OR 2 * 意見公募) OR "
+     "Rパブリックコメント))\noptional: Query((((パブリックコメント OR (パブリック AND コメント) OR 2 * パブコメ OR 2 * "
+     "意見公募 OR Rパブリックコメント) OR 2 * パブリックコメント OR 2 * パブコメ OR 2 * 意見公募) OR "
+     "Rパブリックコメント)) Query(パブリック) Query(コメント)\n"},
     {"ＳＮＳ相談",
      "required: Query((sns相談 OR (sns AND 相談)))\noptional: Query((sns相談 OR (sns AND 相談))) Query(sns) "
      "Query(相談)\n"},
@@ -174,8 +168,7 @@ const Row kRows[] = {
      "required: Query((人口減少 OR (人口 AND 減少)))\noptional: Query((人口減少 OR (人口 AND 減少))) Query(人口) "
      "Query(減少)\n"},
     {"データ",
-     "required: Query(((データ OR データー OR データ) OR データ))\noptional: Query(((データ OR データー OR データ) OR "
-     "データ))\n"},
+     "required: Query(((2 * データ OR データー) OR データ))\noptional: Query(((2 * データ OR データー) OR データ))\n"},
     {"AI", "required: Query(ai)\noptional: Query(ai)\n"},
     {"ai チャット",
      "required: Query(ai) Query(((チャット OR Rチャット) OR Rチャット))\noptional: Query(ai) Query(((チャット OR "

@@ -66,6 +66,13 @@ class Analyzer {
   /// Throws Error on invalid UTF-8 (naming the byte offset).
   Analysis analyze(std::string_view text) const;
 
+  /// The several-word synonym entries `analysis` spells word after word (ふれあい + トーク for
+  /// ふれあう トーク, web + サイト), each as one compound over their words' range, once at each
+  /// position — unless a compound of the same text starts there, which stands for it already.
+  /// The indexer adds them as terms, so a query matches such an entry as one term rather than
+  /// as a phrase that reads the positions of common words for every candidate.
+  std::vector<Term> spelled_entries(const Analysis& analysis) const;
+
   const Lexicon& lexicon() const { return lexicon_; }
   const AnalyzerOptions& options() const { return options_; }
   const Normalizer& normalizer() const { return normalizer_; }

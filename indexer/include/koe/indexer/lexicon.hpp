@@ -43,6 +43,8 @@ struct Lexicon {
   std::unordered_map<std::string, std::string> canonical;  ///< variant term → canonical term
   /// Each group as term sequences (an entry of several terms is a phrase).
   std::vector<std::vector<std::vector<std::string>>> synonym_groups;
+  /// synonym_groups[0, own_synonym_groups) are koe's own (synonyms.tsv); Sudachi's follow.
+  std::size_t own_synonym_groups = 0;
   /// Term (single-term entries and whole phrases joined) → the groups it belongs to.
   std::unordered_map<std::string, std::vector<std::size_t>> synonym_index;
   /// Entries of several words, by their normalized text (市長と語る会), with their group:
@@ -51,6 +53,10 @@ struct Lexicon {
   /// The first two characters of each synonym phrase → its indices in synonym_phrases, so a
   /// text is scanned once, not once per phrase (Sudachi brings thousands of them).
   std::unordered_map<std::string, std::vector<std::size_t>> synonym_phrase_starts;
+  /// The several-word entries of the groups (web サイト, ふれあう トーク), each once, by their
+  /// first word: the indexer adds each one a section spells word after word as one term, so a
+  /// query matches it without reading positions (Analyzer::spelled_entries).
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>> synonym_sequences;
   /// Word (or joined phrase) → the plan's words it expands to, as term sequences.
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> expansions;
 

@@ -14,11 +14,13 @@ namespace koe::schema {
 
 /// Bumped whenever indexing changes what a document holds; an index of another version is
 /// rebuilt from the corpus.
-inline constexpr int kVersion = 4;  // 2: slot 7 (facet key); 3: slot 8 (term spans), slots 1, 3–6 dropped;
-                                    // 4: readings in the synonym table, slots 0 and 2 dropped
+inline constexpr int kVersion = 5;  // 2: slot 7 (facet key); 3: slot 8 (term spans), slots 1, 3–6 dropped;
+                                    // 4: readings in the synonym table, slots 0 and 2 dropped;
+                                    // 5: several-word synonym entries as terms
 
 // Free text (words and compounds) is unprefixed; words are positional (phrase search), compounds
-// not (a phrase is of words, and a compound's parts keep their positions).
+// not (a phrase is of words, and a compound's parts keep their positions). A several-word
+// synonym entry a section spells (web + サイト) is a compound term too (webサイト).
 /// Key of a katakana reading in Xapian's synonym table, whose entries are the words and
 /// compounds read so (Rヒショ → 秘書): each distinct word once, not a term in every section.
 inline constexpr std::string_view kReading = "R";
