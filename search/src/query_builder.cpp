@@ -492,6 +492,8 @@ VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, c
           vq.terms.words.insert(w);
           evidence(w);
         }
+        // What a section matches is the compound term (民間賃貸住宅 for アパート), not its words.
+        evidence(joined(seq));
         own.terms.insert(joined(seq));
       }
     }

@@ -1,5 +1,6 @@
-// How a citizen's voice becomes a query: words that cost position reads on every candidate
-// stay out of it, words that need their order keep it.
+// How a citizen's voice becomes a query: nothing in it reads positions for every candidate
+// (compounds, expansions and several-word synonyms are terms of the index), and what a section
+// matches of it counts as evidence.
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -36,4 +37,17 @@ TEST_CASE("A several-word synonym in a voice is one term, weighed as its words",
   INFO(d);
   CHECK(contains(d, "2 * ふれあうトーク"));
   CHECK_FALSE(contains(d, "PHRASE"));
+}
+
+TEST_CASE("The plan's compound an expansion brings counts as evidence, as the voice's own nouns do", "[match][query]") {
+  // アパート expands to the plans' 民間賃貸住宅: a section matches that compound term, so it must
+  // count as evidence that the voice concerns the section's project, not only its loose words.
+  auto vq =
+      koe::search::build_voice_query(koe::test::analyzer(), *koe::search::ReadingTable::of(koe::test::shared_db()),
+                                     "アパートの更新を断られて次の部屋が見つからない");
+  REQUIRE(vq.ok());
+  const auto& evidence = vq.value().evidence_terms;
+  CHECK(evidence.count("民間賃貸住宅") == 1);
+  CHECK(evidence.count("賃貸住宅") == 1);
+  CHECK(evidence.count("アパート") == 1);
 }
