@@ -183,10 +183,12 @@ std::vector<Term> Analyzer::spelled_entries(const Analysis& analysis) const {
       bool spelled = true;
       for (std::size_t k = 1; k < seq.size() && spelled; ++k)
         spelled = word_at[p + k] && word_at[p + k]->text == seq[k];
-      if (!spelled || !present.emplace(p, joined(seq)).second) continue;
+      if (!spelled) continue;
+      std::string whole = joined(seq);
+      if (!present.emplace(p, whole).second) continue;
       const Term& first = *word_at[p];
       Term entry;
-      entry.text = joined(seq);
+      entry.text = std::move(whole);
       entry.kind = TermKind::compound;
       entry.position = p;
       entry.begin = first.begin;

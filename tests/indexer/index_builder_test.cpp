@@ -45,6 +45,15 @@ struct Fixture {
     return e.get_mset(0, d.get_doccount() + 1).size();
   }
   Xapian::doccount sections() const { return Xapian::Database(db.string()).get_doccount(); }
+  /// Analyzer options over a copy of koe's dictionaries in which `file` ends with `appended`.
+  koe::AnalyzerOptions dictionaries_with(const std::string& file, const std::string& appended) const {
+    auto options = koe::default_analyzer_options();
+    const auto copy = dir / "dictionaries";
+    fs::copy(options.dictionaries, copy, fs::copy_options::recursive);
+    koe::test::write_file(copy / file, koe::test::read_file(options.dictionaries / file) + appended);
+    options.dictionaries = copy;
+    return options;
+  }
   Xapian::rev revision() const { return Xapian::Database(db.string()).get_revision(); }
 
   void replace_in_plan(const std::string& from, const std::string& to) {
@@ -250,13 +259,7 @@ TEST_CASE("Two files with the same document id are reported and only the first i
 TEST_CASE("Changed dictionaries re-index every document", "[index_builder]") {
   Fixture f;
   REQUIRE(f.index().committed);
-  auto options = koe::default_analyzer_options();
-  const auto dictionaries = f.dir / "dictionaries";
-  fs::copy(options.dictionaries, dictionaries, fs::copy_options::recursive);
-  koe::test::write_file(dictionaries / "stopwords.txt",
-                        koe::test::read_file(options.dictionaries / "stopwords.txt") + "\n返礼品\n");
-  options.dictionaries = dictionaries;
-  const koe::Analyzer changed(options);
+  const koe::Analyzer changed(f.dictionaries_with("stopwords.txt", "\n返礼品\n"));
   const auto s = koe::build_index(changed, {{f.corpus}, f.db});
   CHECK(s.committed);
   CHECK(s.documents_changed == 1);
@@ -270,15 +273,8 @@ TEST_CASE("A new several-word general synonym re-indexes the plans, which then h
   Fixture f;
   REQUIRE(f.index().committed);
   CHECK(f.count("伝わる情報") == 0);
-  auto options = koe::default_analyzer_options();
-  const auto dictionaries = f.dir / "dictionaries";
-  fs::copy(options.dictionaries, dictionaries, fs::copy_options::recursive);
   // The plan writes 伝わる情報 (伝わる + 情報, no compound): the entry becomes a term of its own.
-  koe::test::write_file(
-      dictionaries / "synonyms-sudachi.tsv",
-      koe::test::read_file(options.dictionaries / "synonyms-sudachi.tsv") + "伝わる情報\t届く知らせ\n");
-  options.dictionaries = dictionaries;
-  const koe::Analyzer changed(options);
+  const koe::Analyzer changed(f.dictionaries_with("synonyms-sudachi.tsv", "伝わる情報\t届く知らせ\n"));
   const auto s = koe::build_index(changed, {{f.corpus}, f.db});
   CHECK(s.committed);
   CHECK(s.documents_changed == 1);
