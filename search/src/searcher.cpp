@@ -1,7 +1,7 @@
 #include "koe/search/searcher.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <tuple>
 
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
@@ -21,54 +21,53 @@ Query with_filter(Query q, const Query& filter) {
   return Query(Query::OP_FILTER, q, filter);
 }
 
-/// Counts sections by project, 課 and kind over the matches the matcher visits: a count per
-/// owner (project and 課, or department and 課) and per kind, from the facts in memory
-/// (section_facts.hpp) — no read of the index per match.
+/// Counts sections by project, 課 and kind over the matches the matcher visits, from the facts
+/// in memory (section_facts.hpp): three vector increments per match, no read of the index and
+/// no string hashed.
 class FacetSpy : public Xapian::MatchSpy {
  public:
   enum Facet { project, division, kind };
 
   explicit FacetSpy(const SectionFacts& facts)
-      : facts_(facts), by_owner_(facts.owners().size()), by_kind_(facts.kinds().size()) {}
+      : facts_(facts),
+        by_project_(facts.projects().size()),
+        by_division_(facts.divisions().size()),
+        by_kind_(facts.kinds().size()) {}
 
   void operator()(const Xapian::Document& doc, double) override {
     const SectionFacts::Section s = facts_.section(doc.get_docid());
     if (s.owner == SectionFacts::kNoOwner) return;  // no key: counts nowhere
-    ++by_owner_[s.owner];
+    const SectionFacts::Owner& owner = facts_.owners()[s.owner];
+    if (owner.project_number != SectionFacts::kNone) ++by_project_[owner.project_number];
+    if (owner.division_number != SectionFacts::kNone) ++by_division_[owner.division_number];
     ++by_kind_[s.kind];
   }
 
   /// The kFacetValues most frequent values of one facet, ties by value so the order is stable
   /// (a city has hundreds of 課 and thousands of projects; a page shows the top few).
   std::vector<FacetCount> top(Facet facet) const {
-    std::unordered_map<std::string_view, std::size_t> counts;
-    if (facet == kind) {
-      for (std::size_t k = 0; k < by_kind_.size(); ++k)
-        if (by_kind_[k] > 0) counts[facts_.kinds()[k]] += by_kind_[k];
-    } else {
-      for (std::size_t o = 0; o < by_owner_.size(); ++o) {
-        if (by_owner_[o] == 0) continue;
-        const auto& owner = facts_.owners()[o];
-        const std::string& value = facet == project ? owner.project_id : owner.division;
-        if (!value.empty()) counts[value] += by_owner_[o];
-      }
-    }
-    std::vector<FacetCount> out;
-    out.reserve(counts.size());
-    for (const auto& [value, n] : counts) out.push_back({std::string(value), n});
-    const auto keep = std::min<std::size_t>(out.size(), kFacetValues);
-    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
-                      [](const FacetCount& a, const FacetCount& b) {
-                        return a.count != b.count ? a.count > b.count : a.value < b.value;
+    const auto& [counts, names] = facet == project    ? std::tie(by_project_, facts_.projects())
+                                  : facet == division ? std::tie(by_division_, facts_.divisions())
+                                                      : std::tie(by_kind_, facts_.kinds());
+    std::vector<std::uint32_t> counted;  // numbers of the values that matched
+    for (std::uint32_t n = 0; n < counts.size(); ++n)
+      if (counts[n] > 0) counted.push_back(n);
+    const auto keep = std::min<std::size_t>(counted.size(), kFacetValues);
+    std::partial_sort(counted.begin(), counted.begin() + static_cast<std::ptrdiff_t>(keep), counted.end(),
+                      [&](std::uint32_t a, std::uint32_t b) {
+                        return counts[a] != counts[b] ? counts[a] > counts[b] : names[a] < names[b];
                       });
-    out.resize(keep);
+    std::vector<FacetCount> out;
+    out.reserve(keep);
+    for (std::size_t i = 0; i < keep; ++i) out.push_back({names[counted[i]], counts[counted[i]]});
     return out;
   }
 
  private:
   const SectionFacts& facts_;
-  std::vector<std::size_t> by_owner_;
-  std::vector<std::size_t> by_kind_;
+  std::vector<std::size_t> by_project_;   // by SectionFacts::projects() number
+  std::vector<std::size_t> by_division_;  // by SectionFacts::divisions() number
+  std::vector<std::size_t> by_kind_;      // by SectionFacts::kinds() number
 };
 
 /// Facet counts need no ranking: the matcher visits matches without computing weights.

@@ -25,6 +25,15 @@ void check_against_records(const Xapian::Database& db, const SectionFacts& facts
     CHECK(owner.project_id == record.project_id.value_or(""));
     CHECK(owner.division == record.division);
     CHECK(facts.kinds().at(s.kind) == koe::kind_name(record.kind));
+    // Facets count by number: the owner's numbers name its project and 課, none when empty.
+    if (owner.project_id.empty())
+      CHECK(owner.project_number == SectionFacts::kNone);
+    else
+      CHECK(facts.projects().at(owner.project_number) == owner.project_id);
+    if (owner.division.empty())
+      CHECK(owner.division_number == SectionFacts::kNone);
+    else
+      CHECK(facts.divisions().at(owner.division_number) == owner.division);
   }
 }
 
@@ -42,6 +51,10 @@ TEST_CASE("Section facts hold each section's project, 課 and kind as its record
   const auto facts = SectionFacts::of(db);
   check_against_records(db, *facts);
   CHECK(projects_of(*facts).size() == 9);
+  // Each project and 課 numbered once.
+  CHECK(facts->projects().size() == 9);
+  CHECK(std::set<std::string>(facts->divisions().begin(), facts->divisions().end()).size() ==
+        facts->divisions().size());
   // A docid the index does not have counts nowhere, past the last one too.
   CHECK(facts->section(0).owner == SectionFacts::kNoOwner);
   CHECK(facts->section(db.get_lastdocid() + 1).owner == SectionFacts::kNoOwner);

@@ -19,12 +19,16 @@ namespace koe::search {
 /// thousands of matches, or ranks a hundred sections, read a block per few sections.
 class SectionFacts {
  public:
+  static constexpr std::uint32_t kNoOwner = UINT32_MAX;
+  static constexpr std::uint32_t kNone = UINT32_MAX;  ///< an Owner with no project, or no 課
+
   /// Whose a section is: a project (and its 課), or a department with perhaps a 課.
   struct Owner {
     std::string project_id;  ///< empty for a department section
     std::string division;
+    std::uint32_t project_number = kNone;   ///< index into projects(); kNone when project_id is empty
+    std::uint32_t division_number = kNone;  ///< index into divisions(); kNone when division is empty
   };
-  static constexpr std::uint32_t kNoOwner = UINT32_MAX;
   struct Section {
     std::uint32_t owner = kNoOwner;  ///< index into owners(); kNoOwner: no facet key, counts nowhere
     std::uint16_t kind = 0;          ///< index into kinds()
@@ -42,11 +46,17 @@ class SectionFacts {
   Section section(Xapian::docid docid) const { return docid < sections_.size() ? sections_[docid] : Section{}; }
   const std::vector<Owner>& owners() const { return owners_; }
   const std::vector<std::string>& kinds() const { return kinds_; }  ///< kind names as indexed
+  /// The distinct project ids and 課 of the revision, so that counting by either is a vector
+  /// index per match, not a string hash.
+  const std::vector<std::string>& projects() const { return projects_; }
+  const std::vector<std::string>& divisions() const { return divisions_; }
 
  private:
   std::vector<Section> sections_;  // by docid
   std::vector<Owner> owners_;
   std::vector<std::string> kinds_;
+  std::vector<std::string> projects_;
+  std::vector<std::string> divisions_;
 };
 
 }  // namespace koe::search
