@@ -1,6 +1,7 @@
 #include "koe/wire/json.hpp"
 
 #include <string>
+#include <utility>
 
 namespace koe::wire {
 namespace {
@@ -33,7 +34,7 @@ Json project_list_json(const std::vector<search::ProjectSummary>& projects) {
                    {"sub_policy", p.sub_policy},
                    {"sub_policy_name", p.sub_policy_name},
                    {"fiscal_year", p.fiscal_year}});
-  return {{"projects", out}};
+  return {{"projects", std::move(out)}};
 }
 
 Json project_detail_json(const search::ProjectDetail& detail) {
@@ -51,14 +52,14 @@ Json project_detail_json(const search::ProjectDetail& detail) {
           {"sub_policy_name", p.sub_policy_name},
           {"fiscal_year", p.fiscal_year},
           {"source", p.source},
-          {"sections", sections}};
+          {"sections", std::move(sections)}};
 }
 
 Json related_json(std::string_view project_id, const std::vector<search::RelatedProject>& related) {
   Json out = Json::array();
   for (const auto& rp : related)
     out.push_back({{"project", project_ref_json(rp.project)}, {"score", rp.score}, {"terms", rp.terms}});
-  return {{"project_id", std::string(project_id)}, {"related", out}};
+  return {{"project_id", std::string(project_id)}, {"related", std::move(out)}};
 }
 
 Json search_json(const search::SearchResponse& r) {
@@ -76,7 +77,7 @@ Json search_json(const search::SearchResponse& r) {
           {"total_all_words", r.total_all_words},
           {"relaxed", r.relaxed},
           {"facets_complete", r.facets_complete},
-          {"results", results},
+          {"results", std::move(results)},
           {"facets",
            {{"division", facet_json(r.division_facet)},
             {"kind", facet_json(r.kind_facet)},
@@ -126,14 +127,14 @@ Json match_json(const search::MatchResponse& r) {
                        {"evidence", m.evidence},
                        {"coverage", m.coverage},
                        {"confidence", m.confidence},
-                       {"sections", sections},
+                       {"sections", std::move(sections)},
                        {"terms", m.terms},
                        {"votes", m.votes}});
   }
   return {{"out_of_scope", r.out_of_scope},
           {"route", route_json(r)},
           {"referral", referral_json(r)},
-          {"matches", matches},
+          {"matches", std::move(matches)},
           {"similar", similar_json(r.similar)}};
 }
 
@@ -157,7 +158,7 @@ Json routed_voice_json(std::string_view id, const search::MatchResponse& r) {
           {"division", best ? Json(best->project.division) : Json(nullptr)},
           {"confidence", r.matches.empty() ? Json("low") : Json(r.matches[0].confidence)},
           {"referral", referral_json(r)},
-          {"top", top}};
+          {"top", std::move(top)}};
 }
 
 Json section_dump_json(const SectionRecord& s) {
@@ -186,7 +187,7 @@ Json analysis_json(const Analysis& a, std::string_view original) {
                      {"part", t.part},
                      {"affix", t.affix},
                      {"stop", t.stop}});
-  return {{"normalized", a.normalized.text}, {"terms", terms}};
+  return {{"normalized", a.normalized.text}, {"terms", std::move(terms)}};
 }
 
 std::string dump(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
