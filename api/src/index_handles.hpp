@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include "koe/indexer/error.hpp"
 
@@ -40,7 +41,9 @@ class IndexHandles {
 
  private:
   std::filesystem::path db_;
-  std::uint64_t id_;  ///< tells apart the handles of two servers in one process (tests)
+  std::string in_place_version_;  ///< db_/iamglass: a database in place, which Xapian prefers to a stub
+  std::string stub_;              ///< db_/XAPIANDB: the stub naming the current generation
+  std::uint64_t id_;              ///< tells apart the handles of two servers in one process (tests)
 };
 
 }  // namespace koe::api
