@@ -209,16 +209,44 @@ double coverage(const TermStats& stats, const VoiceQuery& vq, const std::set<std
   return total > 0 ? explained / total : 1.0;
 }
 
+/// The query's terms, each once and sorted as a termlist is, less boolean filter terms (not
+/// evidence): collected once per voice. Enquire::get_matching_terms collects and sorts them
+/// again for every section it is asked about.
+std::vector<std::string> evidence_candidates(const Query& query) {
+  std::vector<std::string> terms;
+  for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
+    if (!(*t).starts_with("X")) terms.push_back(*t);
+  return terms;
+}
+
+/// Adds the candidates (sorted) that section `docid` holds: its termlist and the candidates
+/// walked together, each skipping ahead to the other.
+void add_terms_held(const Xapian::Database& db, Xapian::docid docid, const std::vector<std::string>& candidates,
+                    std::set<std::string>& into) {
+  auto held = db.termlist_begin(docid);
+  const auto end = db.termlist_end(docid);
+  auto wanted = candidates.begin();
+  while (wanted != candidates.end()) {
+    held.skip_to(*wanted);
+    if (held == end) return;
+    std::string term = *held;
+    if (term == *wanted) {
+      into.insert(std::move(term));
+      ++wanted;
+    } else {
+      wanted = std::lower_bound(wanted, candidates.end(), term);
+    }
+  }
+}
+
 /// The voice's words found in a project, its evidence (how specific those words are), and its
 /// best three sections, whose records name the project.
-ProjectMatch gather_evidence(const Xapian::Database& db, const Xapian::Enquire& enquire, const TermStats& stats,
-                             const VoiceQuery& vq, const RankedProject& r) {
+ProjectMatch gather_evidence(const Xapian::Database& db, const std::vector<std::string>& candidates,
+                             const TermStats& stats, const VoiceQuery& vq, const RankedProject& r) {
   ProjectMatch pm;
   pm.score = r.score;
   std::set<std::string> matched;
-  for (const auto& h : r.hits)
-    for (auto t = enquire.get_matching_terms_begin(h.it); t != enquire.get_matching_terms_end(h.it); ++t)
-      if (!(*t).starts_with("X")) matched.insert(*t);  // boolean filter terms are not evidence
+  for (const auto& h : r.hits) add_terms_held(db, *h.it, candidates, matched);
   pm.coverage = coverage(stats, vq, matched);
   std::set<std::string> shown;
   for (const auto& t : matched) {
@@ -322,7 +350,8 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   MatchResponse resp;
   resp.content_terms = vq.content_terms;
   const TermStats stats(db, mset);
-  for (const auto& r : ranked) resp.matches.push_back(gather_evidence(db, enquire, stats, vq, r));
+  const std::vector<std::string> candidates = evidence_candidates(enquire.get_query());
+  for (const auto& r : ranked) resp.matches.push_back(gather_evidence(db, candidates, stats, vq, r));
   decide_confidence(options, std::log(1.0 + db.get_doccount()), runner_up, resp);
   apply_example_scope(votes, options, resp);
   refer_elsewhere(sources, options, analysis, resp);
