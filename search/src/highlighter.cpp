@@ -8,30 +8,48 @@
 
 namespace koe::search {
 
+namespace {
+
+/// Appends `text` HTML-escaped; with `newline` set, a line break is appended as that instead.
+void append_escaped(std::string& out, std::string_view text, std::string_view newline = "\n") {
+  std::size_t plain = 0;  // start of the run of characters copied as they are
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string_view replacement;
+    switch (text[i]) {
+      case '&':
+        replacement = "&amp;";
+        break;
+      case '<':
+        replacement = "&lt;";
+        break;
+      case '>':
+        replacement = "&gt;";
+        break;
+      case '"':
+        replacement = "&quot;";
+        break;
+      case '\'':
+        replacement = "&#39;";
+        break;
+      case '\n':
+        replacement = newline;
+        break;
+      default:
+        continue;
+    }
+    out.append(text, plain, i - plain);
+    out.append(replacement);
+    plain = i + 1;
+  }
+  out.append(text, plain);
+}
+
+}  // namespace
+
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  append_escaped(out, text);
   return out;
 }
 
@@ -90,29 +108,25 @@ std::string make_snippet(std::string_view text, const std::vector<TermSpan>& spa
     from = starts[best_start];
     to = starts[std::min(nchars, best_start + options.max_chars)];
   }
-  auto piece = [&](std::size_t b, std::size_t e) {
-    std::string s = html_escape(text.substr(b, e - b));
-    std::string out;
-    for (char c : s) {
-      if (c == '\n')
-        out += " / ";
-      else
-        out += c;
-    }
-    return out;
+  // List items are joined by " / " where the text breaks lines.
+  auto piece = [&](std::string& out, std::size_t b, std::size_t e) {
+    append_escaped(out, text.substr(b, e - b), " / ");
   };
   std::string out;
+  out.reserve(to - from + 32);
   if (from > 0) out += "…";
   std::size_t at = from;
   for (auto [b, e] : merged) {
     if (e <= from || b >= to) continue;
     b = std::max(b, from);
     e = std::min(e, to);
-    out += piece(at, b);
-    out += "<mark>" + piece(b, e) + "</mark>";
+    piece(out, at, b);
+    out += "<mark>";
+    piece(out, b, e);
+    out += "</mark>";
     at = e;
   }
-  out += piece(at, to);
+  piece(out, at, to);
   if (to < text.size()) out += "…";
   return out;
 }

@@ -271,6 +271,14 @@ TEST_CASE("make_snippet escapes the section text and marks the query words", "[s
   const auto s = ks::make_snippet(koe::test::analyzer(), "<b>広報</b> & \"市\" 'x'", terms);
   CHECK(s == "&lt;b&gt;<mark>広報</mark>&lt;/b&gt; &amp; &quot;市&quot; &#39;x&#39;");
   CHECK(ks::html_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  CHECK(ks::html_escape("一\n二") == "一\n二");
+}
+
+TEST_CASE("A snippet joins a section's list items with a slash, inside a mark too", "[search][snippets]") {
+  ks::QueryTerms terms;
+  terms.words = {"広報"};
+  const auto s = ks::make_snippet(koe::test::analyzer(), "市の広報\n広報<紙>\n", terms);
+  CHECK(s == "市の<mark>広報</mark> / <mark>広報</mark>&lt;紙&gt; / ");
 }
 
 TEST_CASE("Snippets from the spans stored at index time are those the analyzer would give", "[search][snippets]") {
