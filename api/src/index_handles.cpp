@@ -29,7 +29,9 @@ FileIdentity identity_of(const std::string& path) {
   return {true, st.st_ino, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
-std::string version_file_of(const std::filesystem::path& database) { return (database / "iamglass").string(); }
+std::string version_file_of(const std::filesystem::path& database) {
+  return (database / index_layout::kVersionFile).string();
+}
 
 }  // namespace
 

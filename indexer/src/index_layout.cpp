@@ -20,9 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace index_layout;
 
-/// The file whose presence makes a directory a glass database; Xapian checks it before a stub.
-constexpr std::string_view kVersionFile = "iamglass";
-
 std::optional<unsigned long> generation_number(std::string_view name) {
   if (!name.starts_with(kGenerationPrefix)) return std::nullopt;
   name.remove_prefix(kGenerationPrefix.size());

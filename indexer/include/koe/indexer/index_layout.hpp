@@ -18,6 +18,9 @@ inline constexpr std::string_view kStub = "XAPIANDB";
 inline constexpr std::string_view kStubAside = "XAPIANDB.tmp";
 inline constexpr std::string_view kGenerationPrefix = "gen-";
 inline constexpr std::string_view kLock = "koe-index.lock";
+/// The file whose presence makes a directory a glass database; Xapian checks it before a stub.
+/// Every commit renames a new one into place.
+inline constexpr std::string_view kVersionFile = "iamglass";
 }  // namespace index_layout
 
 /// The directory of the database a reader of `db` opens now: `db` itself, or the generation
