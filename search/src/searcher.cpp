@@ -145,7 +145,9 @@ Status count_facets(const Xapian::Database& db, const Filters& filters, const Ti
   FacetSpy spy(*facts);
   facets.add_matchspy(&spy);
   const Xapian::MSet counted = count_matches(facets, sample);
-  resp.facets_complete = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
+  // Complete when the matcher visited every match. Equal bounds do not say so: a filter alone
+  // is counted exactly from its term's frequency, visited or not.
+  resp.facets_complete = counted.get_matches_upper_bound() <= sample;
   // Every section with all the words has one of them, so this pass also counts the total
   // (exact up to kFacetSample, the same on every page).
   resp.total = counted.get_matches_estimated();

@@ -467,3 +467,45 @@ TEST_CASE("Kana the index cannot read finds nothing, under a filter too", "[sear
   }
   CHECK(ok("課:広聴課 こうちょう").total > 0);  // and a reading it knows still reaches 広聴
 }
+
+TEST_CASE("Past kFacetSample matches, facets are counted over the first ones, the same on every page",
+          "[search][facets]") {
+  // 72 copies of the plan (5,976 sections): a filter alone matches them all, more than the
+  // searcher counts facets over; 発信 matches fewer, all of them counted.
+  koe::test::TempDir dir("koe-search-facet-sample");
+  const auto plan = koe::test::read_file(koe::test::plan_path());
+  for (int k = 0; k < 72; ++k)
+    koe::test::write_file(dir / "corpus" / "2026" / ("dept" + std::to_string(k) + ".tsv"), plan);
+  const auto summary = koe::build_index(koe::test::analyzer(), {{dir / "corpus"}, dir / "db"});
+  REQUIRE(summary.sections > ks::kFacetSample);
+  const Xapian::Database db((dir / "db").string());
+  auto page = [&](const std::string& q, std::size_t offset) {
+    ks::SearchRequest req;
+    req.query = q;
+    req.limit = 10;
+    req.offset = static_cast<std::int64_t>(offset);
+    auto r = ks::search(koe::test::analyzer(), db, req);
+    REQUIRE(r.ok());
+    return r.value();
+  };
+  auto counted = [](const ks::SearchResponse& r) {
+    std::size_t n = 0;
+    for (const auto& f : r.kind_facet) n += f.count;
+    return n;
+  };
+  const auto first = page("年度:2026", 0);
+  const auto later = page("年度:2026", 300);
+  CHECK_FALSE(first.facets_complete);
+  CHECK(counted(first) == ks::kFacetSample);
+  CHECK(first.total == summary.sections);
+  CHECK(first.hits.size() == 10);
+  CHECK(later.hits.size() == 10);
+  CHECK(later.total == first.total);
+  CHECK(counted(later) == counted(first));
+
+  const auto some = page("発信", 0);
+  REQUIRE(some.total < ks::kFacetSample);
+  CHECK(some.facets_complete);
+  CHECK(counted(some) == some.total);
+  CHECK(some.total_all_words == some.total);
+}
