@@ -6,9 +6,17 @@
 namespace koe::wire {
 namespace {
 
+// The answers every search and match returns are built member by member: an initializer
+// list makes nlohmann build a two-element array per member, copying key and value, before
+// it makes the object. The shape is the same either way.
+
 Json facet_json(const std::vector<search::FacetCount>& facet) {
   Json a = Json::array();
-  for (const auto& c : facet) a.push_back({{"value", c.value}, {"count", c.count}});
+  for (const auto& c : facet) {
+    Json& f = a.emplace_back(Json::object());
+    f["value"] = c.value;
+    f["count"] = c.count;
+  }
   return a;
 }
 
@@ -19,7 +27,12 @@ Json kind_json(SectionKind kind) { return std::string(kind_name(kind)); }
 Json error_json(const Status& status) { return {{"error", {{"code", status.code}, {"message", status.message}}}}; }
 
 Json project_ref_json(const search::ProjectSummary& p) {
-  return {{"id", p.id}, {"name", p.name}, {"division", p.division}, {"department", p.department}};
+  Json o = Json::object();
+  o["id"] = p.id;
+  o["name"] = p.name;
+  o["division"] = p.division;
+  o["department"] = p.department;
+  return o;
 }
 
 Json project_list_json(const std::vector<search::ProjectSummary>& projects) {
@@ -64,14 +77,18 @@ Json related_json(std::string_view project_id, const std::vector<search::Related
 
 Json search_json(const search::SearchResponse& r) {
   Json results = Json::array();
-  for (const auto& h : r.hits)
-    results.push_back(
-        {{"department", h.section.department},
-         {"project", h.section.project_id ? project_ref_json(search::project_of(h.section)) : Json(nullptr)},
-         {"section", {{"kind", kind_json(h.section.kind)}, {"label", h.section.label}, {"id", h.section.id}}},
-         {"score", h.score},
-         {"all_words", h.all_words},
-         {"snippet", h.snippet}});
+  for (const auto& h : r.hits) {
+    Json& hit = results.emplace_back(Json::object());
+    hit["department"] = h.section.department;
+    hit["project"] = h.section.project_id ? project_ref_json(search::project_of(h.section)) : Json(nullptr);
+    Json& section = hit["section"];
+    section["kind"] = kind_json(h.section.kind);
+    section["label"] = h.section.label;
+    section["id"] = h.section.id;
+    hit["score"] = h.score;
+    hit["all_words"] = h.all_words;
+    hit["snippet"] = h.snippet;
+  }
   return {{"query", r.query},
           {"total", r.total},
           {"total_all_words", r.total_all_words},
@@ -116,11 +133,13 @@ Json match_json(const search::MatchResponse& r) {
   Json matches = Json::array();
   for (const auto& m : r.matches) {
     Json sections = Json::array();
-    for (const auto& s : m.sections)
-      sections.push_back({{"kind", kind_json(s.section.kind)},
-                          {"label", s.section.label},
-                          {"snippet", s.snippet},
-                          {"score", s.score}});
+    for (const auto& s : m.sections) {
+      Json& section = sections.emplace_back(Json::object());
+      section["kind"] = kind_json(s.section.kind);
+      section["label"] = s.section.label;
+      section["snippet"] = s.snippet;
+      section["score"] = s.score;
+    }
     matches.push_back({{"project", project_ref_json(m.project)},
                        {"score", m.score},
                        {"strength", m.strength},
