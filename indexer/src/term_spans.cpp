@@ -144,6 +144,7 @@ DecodedTermSpans decode_term_spans(std::string_view encoded, std::string_view te
       if (ranges.empty()) return decoded;
     }
     if (spelling == kSurface) term = text.substr(ranges.front().first, ranges.front().second - ranges.front().first);
+    if (ranges.size() > kMaxSpansPerTextByte * text.size() - decoded.spans.size()) return decoded;
     for (const auto& [begin, end] : ranges) decoded.spans.push_back({term, begin, end});
   }
   return decoded;

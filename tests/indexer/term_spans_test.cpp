@@ -110,4 +110,13 @@ TEST_CASE("A damaged term span string yields what was read before the damage, wi
   CHECK(koe::decode_term_spans("\x02\x01\x70\x01\x00\x01"s, text).spans.empty());   // not katakana
   CHECK(koe::decode_term_spans("\x01\x00"s, text).spans.empty());                   // a spelling from no range
   CHECK(koe::decode_term_spans("\x00\x01x\x01\x00\x01"s, text).spans.size() == 1);  // and a good one
+
+  // One entry of 40 ranges, then 100,000 one-byte entries each repeating them: four million
+  // spans if decoded whole, at most kMaxSpansPerTextByte a byte of text.
+  std::string repeated = "\x00\x01x\x28"s;
+  for (int k = 0; k < 40; ++k) repeated += "\x00\x01"s;
+  repeated += std::string(100'000, '\x05');
+  const auto capped = koe::decode_term_spans(repeated, text);
+  CHECK(capped.spans.size() > 40);
+  CHECK(capped.spans.size() <= koe::kMaxSpansPerTextByte * text.size());
 }

@@ -42,8 +42,14 @@ struct DecodedTermSpans {
   std::vector<char> unpacked;  ///< reserved once: never reallocated under the views
 };
 
+/// At most this many spans a byte of text are decoded. A section's words, compounds and their
+/// spellings start a few to a character; a damaged string of one-byte entries repeating the
+/// ranges before them would otherwise decode to the square of its length.
+inline constexpr std::size_t kMaxSpansPerTextByte = 16;
+
 /// The spans of an encoded string over the same `text`. A string cut short or malformed yields
-/// the spans read before the fault, and no span lies outside `text`.
+/// the spans read before the fault, no span lies outside `text`, and no more than
+/// kMaxSpansPerTextByte × text.size() are read.
 DecodedTermSpans decode_term_spans(std::string_view encoded, std::string_view text);
 
 }  // namespace koe
