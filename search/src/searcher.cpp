@@ -1,7 +1,8 @@
 #include "koe/search/searcher.hpp"
 
 #include <algorithm>
-#include <tuple>
+#include <string>
+#include <vector>
 
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
@@ -46,9 +47,12 @@ class FacetSpy : public Xapian::MatchSpy {
   /// The kFacetValues most frequent values of one facet, ties by value so the order is stable
   /// (a city has hundreds of 課 and thousands of projects; a page shows the top few).
   std::vector<FacetCount> top(Facet facet) const {
-    const auto& [counts, names] = facet == project    ? std::tie(by_project_, facts_.projects())
-                                  : facet == division ? std::tie(by_division_, facts_.divisions())
-                                                      : std::tie(by_kind_, facts_.kinds());
+    const std::vector<std::size_t>& counts = facet == project    ? by_project_
+                                             : facet == division ? by_division_
+                                                                 : by_kind_;
+    const std::vector<std::string>& names = facet == project    ? facts_.projects()
+                                            : facet == division ? facts_.divisions()
+                                                                : facts_.kinds();
     std::vector<std::uint32_t> counted;  // numbers of the values that matched
     for (std::uint32_t n = 0; n < counts.size(); ++n)
       if (counts[n] > 0) counted.push_back(n);
