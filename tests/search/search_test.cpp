@@ -19,14 +19,33 @@ namespace {
 namespace ks = koe::search;
 constexpr std::size_t kMaxLimit = ks::kSearchLimitRange.max;
 
-koe::Result<ks::SearchResponse> run(const std::string& query, std::size_t limit = kMaxLimit, std::size_t offset = 0,
-                                    ks::Filters filters = {}) {
+koe::Result<ks::SearchResponse> run_in(const Xapian::Database& db, const std::string& query,
+                                       std::size_t limit = kMaxLimit, std::size_t offset = 0,
+                                       ks::Filters filters = {}) {
   ks::SearchRequest req;
   req.query = query;
   req.limit = static_cast<std::int64_t>(limit);
   req.offset = static_cast<std::int64_t>(offset);
   req.filters = std::move(filters);
-  return ks::search(koe::test::analyzer(), koe::test::shared_db(), req);
+  return ks::search(koe::test::analyzer(), db, req);
+}
+
+koe::Result<ks::SearchResponse> run(const std::string& query, std::size_t limit = kMaxLimit, std::size_t offset = 0,
+                                    ks::Filters filters = {}) {
+  return run_in(koe::test::shared_db(), query, limit, offset, std::move(filters));
+}
+
+/// An index of `copies` copies of the plan, each a department of its own, in `dir`.
+struct PlanCopies {
+  Xapian::Database db;
+  std::size_t sections = 0;
+};
+PlanCopies index_plan_copies(const koe::test::TempDir& dir, int copies) {
+  const auto plan = koe::test::read_file(koe::test::plan_path());
+  for (int k = 0; k < copies; ++k)
+    koe::test::write_file(dir / "corpus" / "2026" / ("dept" + std::to_string(k) + ".tsv"), plan);
+  const auto summary = koe::build_index(koe::test::analyzer(), {{dir / "corpus"}, dir / "db"});
+  return {Xapian::Database((dir / "db").string()), summary.sections};
 }
 
 ks::SearchResponse ok(const std::string& query, std::size_t limit = kMaxLimit, std::size_t offset = 0,
@@ -391,12 +410,8 @@ TEST_CASE("Pages of results follow one another without gaps or repeats", "[searc
 TEST_CASE("Paging through hundreds of results gives each section once and a steady total", "[search][paging]") {
   // Twelve copies of the plan (996 sections): more matches than the searcher counts exactly.
   koe::test::TempDir dir("koe-search-paging");
-  const auto plan = koe::test::read_file(koe::test::plan_path());
-  for (int k = 0; k < 12; ++k)
-    koe::test::write_file(dir / "corpus" / "2026" / ("dept" + std::to_string(k) + ".tsv"), plan);
-  const auto summary = koe::build_index(koe::test::analyzer(), {{dir / "corpus"}, dir / "db"});
-  REQUIRE(summary.sections == 12 * 83);
-  const Xapian::Database db((dir / "db").string());
+  const auto [db, sections] = index_plan_copies(dir, 12);
+  REQUIRE(sections == 12 * 83);
   for (const std::string& q : {std::string("発信"), std::string("発信 情報")}) {
     INFO("query «" << q << "»");
     std::vector<std::string> seen;
@@ -473,18 +488,10 @@ TEST_CASE("Past kFacetSample matches, facets are counted over the first ones, th
   // 72 copies of the plan (5,976 sections): a filter alone matches them all, more than the
   // searcher counts facets over; 発信 matches fewer, all of them counted.
   koe::test::TempDir dir("koe-search-facet-sample");
-  const auto plan = koe::test::read_file(koe::test::plan_path());
-  for (int k = 0; k < 72; ++k)
-    koe::test::write_file(dir / "corpus" / "2026" / ("dept" + std::to_string(k) + ".tsv"), plan);
-  const auto summary = koe::build_index(koe::test::analyzer(), {{dir / "corpus"}, dir / "db"});
-  REQUIRE(summary.sections > ks::kFacetSample);
-  const Xapian::Database db((dir / "db").string());
-  auto page = [&](const std::string& q, std::size_t offset) {
-    ks::SearchRequest req;
-    req.query = q;
-    req.limit = 10;
-    req.offset = static_cast<std::int64_t>(offset);
-    auto r = ks::search(koe::test::analyzer(), db, req);
+  const auto [db, sections] = index_plan_copies(dir, 72);
+  REQUIRE(sections > ks::kFacetSample);
+  auto page = [&db = db](const std::string& q, std::size_t offset) {
+    auto r = run_in(db, q, 10, offset);
     REQUIRE(r.ok());
     return r.value();
   };
@@ -497,7 +504,7 @@ TEST_CASE("Past kFacetSample matches, facets are counted over the first ones, th
   const auto later = page("年度:2026", 300);
   CHECK_FALSE(first.facets_complete);
   CHECK(counted(first) == ks::kFacetSample);
-  CHECK(first.total == summary.sections);
+  CHECK(first.total == sections);
   CHECK(first.hits.size() == 10);
   CHECK(later.hits.size() == 10);
   CHECK(later.total == first.total);
