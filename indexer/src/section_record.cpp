@@ -62,7 +62,22 @@ std::string facet_key(std::string_view project_id, std::string_view division, st
 
 namespace {
 
-constexpr char kStoredFormat = '\x01';
+/// Format 2 leaves out the list items, which are the lines of the text (format 1 stored both:
+/// a fifth of every record).
+constexpr char kStoredFormat = '\x02';
+constexpr char kStoredFormatWithItems = '\x01';
+
+/// A section's list items from its text: its lines, when it has more than one (the parser
+/// joins items with newlines and collapses whitespace inside each, plan.hpp).
+std::vector<std::string> items_of(std::string_view text) {
+  std::vector<std::string> items;
+  if (text.find('\n') == std::string_view::npos) return items;
+  std::size_t from = 0;
+  for (std::size_t nl; (nl = text.find('\n', from)) != std::string_view::npos; from = nl + 1)
+    items.emplace_back(text.substr(from, nl - from));
+  items.emplace_back(text.substr(from));
+  return items;
+}
 
 void put_text(std::string& out, std::string_view text) {
   varint::put(out, text.size());
@@ -122,14 +137,12 @@ std::string SectionRecord::to_stored() const {
   put_text(out, kind_name(kind));
   put_text(out, label);
   put_text(out, text);
-  varint::put(out, items.size());
-  for (const auto& item : items) put_text(out, item);
   varint::put(out, static_cast<std::size_t>(std::max(line, 0)));
   return out;
 }
 
 SectionRecord SectionRecord::from_stored(std::string_view data) {
-  if (data.empty() || data[0] != kStoredFormat)
+  if (data.empty() || (data[0] != kStoredFormat && data[0] != kStoredFormatWithItems))
     throw Error("a section record in the index is of another format: rebuild it with koe index --rebuild");
   StoredReader in(data);
   SectionRecord r;
@@ -143,8 +156,12 @@ SectionRecord SectionRecord::from_stored(std::string_view data) {
   r.kind = parse_kind(kind).value_or(SectionKind::title);
   r.label = in.text();
   r.text = in.text();
-  r.items.resize(in.count());
-  for (auto& item : r.items) item = in.text();
+  if (data[0] == kStoredFormatWithItems) {
+    r.items.resize(in.count());
+    for (auto& item : r.items) item = in.text();
+  } else {
+    r.items = items_of(r.text);
+  }
   r.line = static_cast<int>(in.number());
   in.expect_end();
   r.id = r.project_id.value_or(r.doc_id) + "-" + kind;

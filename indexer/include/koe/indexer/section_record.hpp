@@ -30,8 +30,9 @@ struct SectionRecord {
   int line = 0;
 
   /// The record as document data: a format byte, then every field but the id (the owner's
-  /// id and the kind make it) in declaration order, each a varint length and its bytes, numbers
-  /// as varints. Half the bytes of JSON, and read without a parser.
+  /// id and the kind make it) and the items (the text's lines) in declaration order, each a
+  /// varint length and its bytes, numbers as varints. Half the bytes of JSON, and read without
+  /// a parser. Records of the format before, which stored the items, are read too.
   std::string to_stored() const;
   /// The record `to_stored` wrote; throws Error when the data is cut short or of another
   /// format.
