@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # bench/run_all.sh — every measurement of issue 7, at each corpus size, in one run.
 #
-# Usage: bench/run_all.sh [--max-sections N] [--skip-groonga] [--skip-koe]
+# Usage: bench/run_all.sh [--max-sections N] [--min-sections N] [--skip-groonga] [--skip-koe]
 #                         [--duration 10s] [--rounds 3] [--index-rounds-1m 1]
 #                         [--runs 5] [--work DIR] [--keep] [--out FILE]
 #
 # For each size in 1k, 10k, 100k, 1M sections (those <= --max-sections,
-# default 100000) it:
+# default 100000, and >= --min-sections, default 1000) it:
 #   1. generates the corpus (bench/gen_corpus.py, seed 7) and dumps its sections
 #      (`koe corpus dump`, or bench/tsv_to_jsonl.py when koe is missing);
 #   2. MeCab alone over the same section text (the analyzer's share);
@@ -36,6 +36,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 MAX=100000
+MIN=1000
 SKIP_GROONGA=0
 SKIP_KOE=0
 DURATION=10s
@@ -56,6 +57,7 @@ DIC=/var/lib/mecab/dic/ipadic-utf8
 while [ $# -gt 0 ]; do
   case "$1" in
     --max-sections) MAX=$2; shift 2 ;;
+    --min-sections) MIN=$2; shift 2 ;;
     --skip-groonga) SKIP_GROONGA=1; shift ;;
     --skip-koe) SKIP_KOE=1; shift ;;
     --duration) DURATION=$2; shift 2 ;;
@@ -146,8 +148,8 @@ run_wrk() {  # size engine workload conns script url
 } | while IFS=$'\t' read -r a b c; do rec host "$a" "$b" "$c"; done
 
 SIZES=()
-for s in 1000 10000 100000 1000000; do [ "$s" -le "$MAX" ] && SIZES+=("$s"); done
-[ ${#SIZES[@]} -gt 0 ] || { echo "run_all.sh: --max-sections below 1000" >&2; exit 2; }
+for s in 1000 10000 100000 1000000; do [ "$s" -le "$MAX" ] && [ "$s" -ge "$MIN" ] && SIZES+=("$s"); done
+[ ${#SIZES[@]} -gt 0 ] || { echo "run_all.sh: no size of 1k, 10k, 100k, 1M lies between --min-sections and --max-sections" >&2; exit 2; }
 log "sizes: ${SIZES[*]}  work: $WORK  koe: $HAVE_KOE serve: $HAVE_SERVE koe-bench: $HAVE_KBENCH groonga: $((1 - SKIP_GROONGA))"
 
 for S in "${SIZES[@]}"; do
