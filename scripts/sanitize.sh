@@ -14,7 +14,7 @@ started=$(date +%s)
 # GCC's -Wmaybe-uninitialized misfires inside libstdc++'s <regex> under -fsanitize.
 flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 [[ "$(${CXX:-c++} --version)" == *clang* ]] || flags+=" -Wno-maybe-uninitialized"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKOE_ALLOCATOR=system \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$flags" \
   "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" \
   "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address,undefined" >/dev/null
