@@ -97,7 +97,6 @@ SectionDocument make_document(const Analyzer& analyzer, const SectionRecord& r) 
         break;
     }
   }
-  doc.add_boolean_term(schema::term(schema::kSectionId, r.id));
   doc.add_boolean_term(schema::term(schema::kDepartment, r.department));
   doc.add_boolean_term(schema::term(schema::kKind, kind_name(r.kind)));
   doc.add_boolean_term(schema::term(schema::kDocument, r.doc_id));

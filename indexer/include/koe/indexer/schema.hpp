@@ -24,8 +24,9 @@ inline constexpr int kVersion = 5;  // 2: slot 7 (facet key); 3: slot 8 (term sp
 /// Key of a katakana reading in Xapian's synonym table, whose entries are the words and
 /// compounds read so (Rヒショ → 秘書): each distinct word once, not a term in every section.
 inline constexpr std::string_view kReading = "R";
-inline constexpr std::string_view kBigram = "B";       ///< bigram of an unknown word
-inline constexpr std::string_view kSectionId = "Q";    ///< unique id: Q2026-shichokoshitsu-7-issues
+inline constexpr std::string_view kBigram = "B";  ///< bigram of an unknown word
+// A section's id ("Q" + id) was a term until December 2026, read by nothing: a project's
+// section is its XP and XK terms. Indexes that hold it still read as before.
 inline constexpr std::string_view kDepartment = "XD";  ///< XD市長公室
 inline constexpr std::string_view kProject = "XP";     ///< XP2026-shichokoshitsu-7
 inline constexpr std::string_view kDivision = "XV";    ///< XV広報プロモーション課
