@@ -62,21 +62,22 @@ std::string facet_key(std::string_view project_id, std::string_view division, st
 
 namespace {
 
-/// Format 2 leaves out the list items, which are the lines of the text (format 1 stored both:
-/// a fifth of every record).
+/// Format 2 says in one byte that a list's items are the lines of its text, as the parser
+/// writes them (plan.hpp), instead of storing them again (format 1: a fifth of every record).
 constexpr char kStoredFormat = '\x02';
 constexpr char kStoredFormatWithItems = '\x01';
 
-/// A section's list items from its text: its lines, when it has more than one (the parser
-/// joins items with newlines and collapses whitespace inside each, plan.hpp).
-std::vector<std::string> items_of(std::string_view text) {
-  std::vector<std::string> items;
-  if (text.find('\n') == std::string_view::npos) return items;
+/// How format 2 stores the items.
+enum class StoredItems : std::size_t { none = 0, text_lines = 1, listed = 2 };
+
+/// The lines of a text.
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> lines;
   std::size_t from = 0;
   for (std::size_t nl; (nl = text.find('\n', from)) != std::string_view::npos; from = nl + 1)
-    items.emplace_back(text.substr(from, nl - from));
-  items.emplace_back(text.substr(from));
-  return items;
+    lines.emplace_back(text.substr(from, nl - from));
+  lines.emplace_back(text.substr(from));
+  return lines;
 }
 
 void put_text(std::string& out, std::string_view text) {
@@ -113,11 +114,11 @@ class StoredReader {
   void expect_end() const {
     if (at_ != data_.size()) damaged();
   }
-
- private:
   [[noreturn]] static void damaged() {
     throw Error("a section record in the index is damaged: rebuild it with koe index --rebuild");
   }
+
+ private:
   std::string_view data_;
   std::size_t at_ = 1;  // past the format byte
 };
@@ -137,6 +138,15 @@ std::string SectionRecord::to_stored() const {
   put_text(out, kind_name(kind));
   put_text(out, label);
   put_text(out, text);
+  if (items.empty()) {
+    varint::put(out, static_cast<std::size_t>(StoredItems::none));
+  } else if (items == lines_of(text)) {
+    varint::put(out, static_cast<std::size_t>(StoredItems::text_lines));
+  } else {  // a paragraph's line breaks inside an item, say: stored as they are
+    varint::put(out, static_cast<std::size_t>(StoredItems::listed));
+    varint::put(out, items.size());
+    for (const auto& item : items) put_text(out, item);
+  }
   varint::put(out, static_cast<std::size_t>(std::max(line, 0)));
   return out;
 }
@@ -156,11 +166,14 @@ SectionRecord SectionRecord::from_stored(std::string_view data) {
   r.kind = parse_kind(kind).value_or(SectionKind::title);
   r.label = in.text();
   r.text = in.text();
-  if (data[0] == kStoredFormatWithItems) {
+  const auto stored_items = data[0] == kStoredFormatWithItems ? StoredItems::listed : StoredItems{in.number()};
+  if (stored_items == StoredItems::text_lines) {
+    r.items = lines_of(r.text);
+  } else if (stored_items == StoredItems::listed) {
     r.items.resize(in.count());
     for (auto& item : r.items) item = in.text();
-  } else {
-    r.items = items_of(r.text);
+  } else if (stored_items != StoredItems::none) {
+    in.damaged();
   }
   r.line = static_cast<int>(in.number());
   in.expect_end();

@@ -624,7 +624,7 @@ TEST_CASE("A section record reads back as stored, and damaged data is refused", 
                         r.project_id.value_or("").size() + r.project_name.value_or("").size() + r.division.size() +
                         r.policy.size() + r.sub_policy.size() + r.sub_policy_name.size() +
                         koe::kind_name(r.kind).size() + r.label.size() + r.text.size();
-    CHECK(stored.size() <= bytes + 22);  // the items are the text's lines: not stored again
+    CHECK(stored.size() <= bytes + 23);  // the items are the text's lines: not stored again
   }
   // A list reads back as its items; so does a record of the format before, which stored them.
   const auto listed = std::find_if(records.begin(), records.end(), [](const auto& r) { return r.items.size() > 1; });
@@ -632,8 +632,8 @@ TEST_CASE("A section record reads back as stored, and damaged data is refused", 
   const std::string current = listed->to_stored();
   std::string line;
   koe::varint::put(line, static_cast<std::size_t>(listed->line));
-  REQUIRE(current.ends_with(line));
-  std::string with_items = current.substr(0, current.size() - line.size());
+  REQUIRE(current.ends_with("\x01" + line));  // 1: the items are the text's lines
+  std::string with_items = current.substr(0, current.size() - 1 - line.size());
   with_items[0] = '\x01';
   koe::varint::put(with_items, listed->items.size());
   for (const auto& item : listed->items) {
@@ -642,6 +642,17 @@ TEST_CASE("A section record reads back as stored, and damaged data is refused", 
   }
   with_items += line;
   CHECK(koe::SectionRecord::from_stored(with_items) == *listed);
+  // A paragraph may break lines (a value over several rows) and items may differ from the
+  // lines: both read back as they were.
+  koe::SectionRecord paragraph = *listed;
+  paragraph.items.clear();
+  CHECK(koe::SectionRecord::from_stored(paragraph.to_stored()) == paragraph);
+  koe::SectionRecord other_items = *listed;
+  other_items.items = {"one item\nover two lines", "another"};
+  CHECK(koe::SectionRecord::from_stored(other_items.to_stored()) == other_items);
+  std::string unknown_mode = current;
+  unknown_mode[current.size() - 1 - line.size()] = '\x03';
+  CHECK_THROWS_AS(koe::SectionRecord::from_stored(unknown_mode), koe::Error);
   const std::string stored = records.back().to_stored();
   for (std::size_t cut = 0; cut < stored.size(); ++cut) {
     INFO("cut at " << cut);
