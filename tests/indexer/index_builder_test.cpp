@@ -39,17 +39,22 @@ struct Fixture {
     return index();
   }
 
-  /// Sections holding every one of the terms.
-  Xapian::doccount count(std::initializer_list<std::string> terms) const {
+  /// Sections the query matches.
+  Xapian::doccount count(const Xapian::Query& query) const {
     Xapian::Database d(db.string());
     Xapian::Enquire e(d);
-    e.set_query(Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end()));
+    e.set_query(query);
     return e.get_mset(0, d.get_doccount() + 1).size();
   }
-  Xapian::doccount count(const std::string& term) const { return count({term}); }
+  Xapian::doccount count(const std::string& term) const { return count(Xapian::Query(term)); }
+  /// The query that finds the section of one kind of one project.
+  static Xapian::Query section_query(const std::string& project_id, const std::string& kind) {
+    return Xapian::Query(Xapian::Query::OP_AND, Xapian::Query(koe::schema::term(koe::schema::kProject, project_id)),
+                         Xapian::Query(koe::schema::term(koe::schema::kKind, kind)));
+  }
   /// The sections of one kind of one project (at most one).
   Xapian::doccount count_section(const std::string& project_id, const std::string& kind) const {
-    return count({koe::schema::term(koe::schema::kProject, project_id), koe::schema::term(koe::schema::kKind, kind)});
+    return count(section_query(project_id, kind));
   }
   Xapian::doccount sections() const { return Xapian::Database(db.string()).get_doccount(); }
   /// Analyzer options over a copy of koe's dictionaries in which `file` ends with `appended`.
@@ -381,9 +386,7 @@ TEST_CASE("Every section carries its facet key: project, 課 and kind", "[index_
   REQUIRE(f.index().committed);
   const Xapian::Database d(f.db.string());
   Xapian::Enquire e(d);
-  e.set_query(Xapian::Query(Xapian::Query::OP_AND,
-                            Xapian::Query(koe::schema::term(koe::schema::kProject, "2026-shichokoshitsu-7")),
-                            Xapian::Query(koe::schema::term(koe::schema::kKind, "issues"))));
+  e.set_query(Fixture::section_query("2026-shichokoshitsu-7", "issues"));
   const Xapian::MSet m = e.get_mset(0, 10);
   REQUIRE(m.size() == 1);
   CHECK(m.begin().get_document().get_value(koe::schema::kSlotFacet) ==

@@ -30,9 +30,10 @@ struct SectionRecord {
   int line = 0;
 
   /// The record as document data: a format byte, then every field but the id (the owner's
-  /// id and the kind make it) and the items (the text's lines) in declaration order, each a
-  /// varint length and its bytes, numbers as varints. Half the bytes of JSON, and read without
-  /// a parser. Records of the format before, which stored the items, are read too.
+  /// id and the kind make it) in declaration order, each a varint length and its bytes, numbers
+  /// as varints. Items that are the text's lines, as the parser writes a list, are one byte
+  /// saying so; others are stored. Half the bytes of JSON, and read without a parser. Records
+  /// of the format before, which stored every list's items, are read too.
   std::string to_stored() const;
   /// The record `to_stored` wrote; throws Error when the data is cut short or of another
   /// format.
