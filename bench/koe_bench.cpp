@@ -137,12 +137,13 @@ int main(int argc, char** argv) {
   latency->add_option("--warmup", warmup, "untimed passes first")->capture_default_str();
   std::string voices_file;
   int folds = 5;
+  koe::search::MatchOptions options;
+  latency->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
   auto* kfold = app.add_subcommand("kfold", "Routing learnt from other folds' labeled voices, against none");
   kfold->add_option("--db", db, "index directory")->required();
   kfold->add_option("--voices", voices_file, "labeled voices (comments.jsonl: text, gold, primary, scope)")->required();
   kfold->add_option("--folds", folds, "folds (each voice is matched with the others' folds as examples)")
       ->capture_default_str();
-  koe::search::MatchOptions options;
   kfold->add_option("--example-weight", options.example_weight)->capture_default_str();
   kfold->add_option("--example-min-similarity", options.example_min_similarity)->capture_default_str();
   kfold->add_option("--example-full-similarity", options.example_full_similarity)->capture_default_str();
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
   kfold->add_option("--min-strength", options.min_strength)->capture_default_str();
   kfold->add_option("--min-evidence", options.min_evidence)->capture_default_str();
   kfold->add_option("--referral-max-strength", options.referral_max_strength)->capture_default_str();
+  kfold->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (*kfold) return run_kfold(db, voices_file, folds, options);
   try {
@@ -172,7 +174,7 @@ int main(int argc, char** argv) {
           r.query = q;
           ok = koe::search::search(analyzer, database, r).ok();
         } else {
-          ok = koe::search::match(analyzer, database, {q, 5}).ok();
+          ok = koe::search::match(analyzer, database, {q, 5}, options).ok();
         }
         const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (pass >= warmup) {

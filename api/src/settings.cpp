@@ -308,6 +308,10 @@ std::vector<SettingInfo> make_table() {
       {"match_high_strength", "KOE_MATCH_HIGH_STRENGTH", "", "High confidence from this strength."},
       [](auto& s) -> auto& { return s.match.high_strength; }, non_negative));
   t.push_back(setting(
+      {"match_coverage_exponent", "KOE_MATCH_COVERAGE_EXPONENT", "",
+       "Projects are ordered by score x coverage to this power (0: by score alone)."},
+      [](auto& s) -> auto& { return s.match.coverage_exponent; }, non_negative));
+  t.push_back(setting(
       {"match_referral_max_strength", "KOE_MATCH_REFERRAL_MAX_STRENGTH", "",
        "A voice naming another body (referrals.tsv) is out of scope unless a project is this strong."},
       [](auto& s) -> auto& { return s.match.referral_max_strength; }, non_negative));

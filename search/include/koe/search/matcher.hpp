@@ -23,6 +23,9 @@ namespace koe::search {
 /// thresholds keep their meaning as the corpus grows.
 struct MatchOptions {
   std::size_t sections_considered = 100;  ///< best sections aggregated into projects
+  /// The plans' order weighs each project's score by its coverage (the share of the voice's
+  /// nouns it holds) to this power; scope and strength stay on the score alone.
+  double coverage_exponent = 0.25;
   /// In scope only when the best project's strength (its score over ln(1+N)) reaches this…
   double min_strength = 1.5;
   /// …and the specific words found in it (summed idf of its matched nouns, over ln(1+N))
@@ -74,8 +77,8 @@ struct MatchedSection {
 
 struct ProjectMatch {
   ProjectSummary project;
-  double score = 0;
-  double strength = 0;  ///< score / ln(1 + N)
+  double score = 0;     ///< what projects are ordered by: the plans' score × coverage^coverage_exponent
+  double strength = 0;  ///< the plans' score (before coverage) / ln(1 + N)
   double evidence = 0;  ///< summed idf of the voice's nouns found here / ln(1 + N)
   /// The share of the voice's own nouns (weighted by idf; a noun no plan uses weighs most)
   /// that this project holds: low when the voice is mostly about something else.
