@@ -153,6 +153,19 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
     if (key.empty()) continue;
     for (std::size_t k = 1; k < row.size(); ++k)
       if (auto seq = word_sequence(row[k]); !seq.empty()) lexicon_.expansions[key].push_back(std::move(seq));
+    if (utf8::is_kana_only(key)) continue;  // a key in kana is found by its text
+    std::string reading;
+    for (const auto& t : analyze(row[0]).terms)
+      if (t.kind == TermKind::word) {
+        if (t.reading.empty()) {  // a word MeCab cannot read (a number, a Latin letter)
+          reading.clear();
+          break;
+        }
+        reading += t.reading;
+      }
+    if (reading.empty()) continue;
+    auto& keys = lexicon_.expansion_readings[reading];
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
   }
 }
 

@@ -164,7 +164,10 @@ std::vector<std::pair<std::size_t, std::size_t>> kana_word_edges(const Analysis&
 
 void add_kana_readings(const Analyzer& analyzer, const ReadingTable& readings, const Analysis& voice, VoiceQuery& vq,
                        const KanaReadingOptions& options) {
-  auto known = [&](std::string_view r) { return readings.contains(r); };
+  const auto& expanded = analyzer.lexicon().expansion_readings;
+  // A reading the index knows, or one of a citizen's word the plans say otherwise (みぞ: 溝 →
+  // 側溝, ものわすれ: 物忘れ → 認知症).
+  auto known = [&](std::string_view r) { return readings.contains(r) || expanded.count(std::string(r)); };
   auto stop = [&](std::string_view r) { return analyzer.lexicon().stop_readings.count(std::string(r)) > 0; };
   std::map<std::string, Xapian::termcount> found;
   for (const auto& kr : cover_kana_runs(voice.normalized, known, options, kana_word_edges(voice)))
@@ -185,6 +188,11 @@ void add_kana_readings(const Analyzer& analyzer, const ReadingTable& readings, c
   std::vector<Xapian::Query> parts;
   if (!vq.query.empty()) parts.push_back(vq.query);
   for (const auto& [reading, wqf] : found) {
+    const bool expands = !add_expansions(analyzer, "", reading, parts, vq).empty();
+    if (!readings.contains(reading)) {
+      vq.content_terms += expands ? 1 : 0;
+      continue;
+    }
     // As the analyzer's compounds: the whole reading, or its parts together in one section
     // (ジチスイシン ~ ジチ + スイシン: 自治の推進), and the parts of three characters or more on
     // their own (a shorter part, トシ, is 年 as often as 都市). Two short parts alone say

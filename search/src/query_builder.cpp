@@ -445,6 +445,35 @@ Query reading_query(const ReadingTable& readings, const std::string& reading, Xa
   return wqf > 1 ? Query(Query::OP_SCALE_WEIGHT, synonym, 2.0 * wqf / (1.0 + wqf)) : synonym;
 }
 
+std::vector<std::string> add_expansions(const Analyzer& analyzer, const std::string& key, const std::string& reading,
+                                        std::vector<Query>& parts, VoiceQuery& vq) {
+  const auto& lexicon = analyzer.lexicon();
+  std::vector<std::string> keys{key};
+  if (!lexicon.expansions.count(key) && !reading.empty())
+    if (auto read = lexicon.expansion_readings.find(reading); read != lexicon.expansion_readings.end())
+      keys = read->second;
+  auto evidence = [&](const std::string& term) {
+    if (utf8::length(term) >= 2 && !lexicon.stopwords.count(term)) vq.evidence_terms.insert(term);
+  };
+  std::vector<std::string> added;
+  for (const auto& k : keys) {
+    const auto it = lexicon.expansions.find(k);
+    if (it == lexicon.expansions.end()) continue;
+    for (const auto& seq : it->second) {
+      const std::string compound = joined(seq);
+      parts.emplace_back(Query::OP_SCALE_WEIGHT, Query(compound), 0.5);
+      for (const auto& w : seq) {
+        vq.terms.words.insert(w);
+        evidence(w);
+      }
+      // What a section matches is the compound term (民間賃貸住宅 for アパート), not its words.
+      evidence(compound);
+      added.push_back(compound);
+    }
+  }
+  return added;
+}
+
 VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, const Analysis& a) {
   VoiceQuery vq;
   std::map<std::string, std::pair<const Group*, Xapian::termcount>> seen;
@@ -482,21 +511,10 @@ VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, c
         evidence(p->text);
         own.terms.insert(p->text);
       }
-    // The plan's own words for what a citizen says (市長 → 理事者), at half weight; several
-    // words as the one compound they make in the plans (市民参加), not as a phrase of two
-    // common words (see WordOrder).
-    if (auto it = analyzer.lexicon().expansions.find(g.head->text); it != analyzer.lexicon().expansions.end()) {
-      for (const auto& seq : it->second) {
-        parts.emplace_back(Query::OP_SCALE_WEIGHT, Query(joined(seq)), 0.5);
-        for (const auto& w : seq) {
-          vq.terms.words.insert(w);
-          evidence(w);
-        }
-        // What a section matches is the compound term (民間賃貸住宅 for アパート), not its words.
-        evidence(joined(seq));
-        own.terms.insert(joined(seq));
-      }
-    }
+    // The plan's own words for what a citizen says (市長 → 理事者, みぞ → 側溝; see WordOrder).
+    const bool kana_noun = noun(*g.head) && utf8::is_kana_only(g.head->text);
+    for (auto& t : add_expansions(analyzer, g.head->text, kana_noun ? g.head->reading : "", parts, vq))
+      own.terms.insert(std::move(t));
     if (noun(*g.head) && utf8::length(g.head->text) >= 2 && !utf8::is_hiragana_only(g.head->text))
       vq.nouns.push_back(std::move(own));
     ++vq.content_terms;

@@ -3,7 +3,10 @@
 // matches of it counts as evidence.
 #include <catch2/catch.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "koe/search/kana_readings.hpp"
 #include "koe/search/query_builder.hpp"
 #include "test_support.hpp"
 
@@ -50,4 +53,27 @@ TEST_CASE("The plan's compound an expansion brings counts as evidence, as the vo
   CHECK(evidence.count("民間賃貸住宅") == 1);
   CHECK(evidence.count("賃貸住宅") == 1);
   CHECK(evidence.count("アパート") == 1);
+}
+
+TEST_CASE("A citizen's word written in hiragana reaches the plan's words its kanji would", "[match][query][kana]") {
+  // expansions.tsv has 溝 → 側溝 and 物忘れ → 認知症. MeCab reads みぞ as a word of its own; it
+  // splits ものわすれ (もの + わすれ), which is then found by its reading as a string.
+  const auto& analyzer = koe::test::analyzer();
+  const auto& lexicon = analyzer.lexicon();
+  REQUIRE(lexicon.expansion_readings.count("ミゾ") == 1);
+  CHECK(lexicon.expansion_readings.at("ミゾ") == std::vector<std::string>{"溝"});
+  CHECK(lexicon.expansion_readings.count("モノワスレ") == 1);
+  const auto readings = koe::search::ReadingTable::of(koe::test::shared_db());
+  const std::pair<std::string, std::string> cases[] = {{"うちの まえの みぞの ふたが われています", "側溝"},
+                                                       {"さいきん ものわすれが ひどく なりました", "認知症"}};
+  for (const auto& [voice, plan_word] : cases) {
+    const auto analysis = analyzer.analyze(voice);
+    auto vq = koe::search::voice_query(analyzer, *readings, analysis);
+    koe::search::add_kana_readings(analyzer, *readings, analysis, vq);
+    INFO(voice << ": " << vq.query.get_description());
+    CHECK(contains(vq.query.get_description(), "0.5 * " + plan_word));
+    CHECK(vq.evidence_terms.count(plan_word) == 1);
+  }
+  // Written in kanji, the same words expand as before.
+  CHECK(contains(described("溝の蓋が割れています"), "0.5 * 側溝"));
 }

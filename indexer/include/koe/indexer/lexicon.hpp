@@ -59,6 +59,10 @@ struct Lexicon {
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> synonym_sequences;
   /// Word (or joined phrase) → the plan's words it expands to, as term sequences.
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> expansions;
+  /// The katakana reading of each expansion key written in kanji (溝 → ミゾ, 物忘れ →
+  /// モノワスレ) → the keys read so: a voice in hiragana (みぞ, ものわすれ) reaches the plan's
+  /// words (側溝, 認知症) the kanji would.
+  std::unordered_map<std::string, std::vector<std::string>> expansion_readings;
 
   /// Indexes synonym_phrases into synonym_phrase_starts; call after filling synonym_phrases.
   void index_synonym_phrases();
