@@ -6,6 +6,8 @@
 
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
+#include "koe/search/section_facts.hpp"
+#include "revision_cache.hpp"
 
 namespace koe::search {
 namespace {
@@ -46,6 +48,35 @@ std::vector<ProjectSummary> list_projects(const Xapian::Database& db) {
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return std::tie(a.doc_id, a.number) < std::tie(b.doc_id, b.number);
   });
+  return out;
+}
+
+std::shared_ptr<const ProjectNames> ProjectNames::of(const Xapian::Database& db) {
+  return of_revision<ProjectNames>(db);
+}
+
+ProjectNames::ProjectNames(const Xapian::Database& db) {
+  const auto facts = SectionFacts::of(db);
+  const std::string titles = schema::term(schema::kKind, kind_name(SectionKind::title));
+  for (auto p = db.postlist_begin(titles); p != db.postlist_end(titles); ++p) {
+    const auto s = facts->section(*p);
+    if (s.owner == SectionFacts::kNoOwner || facts->owners()[s.owner].project_id.empty()) continue;
+    const auto project = static_cast<std::uint32_t>(project_ids_.size());
+    project_ids_.push_back(facts->owners()[s.owner].project_id);
+    for (auto t = db.termlist_begin(*p); t != db.termlist_end(*p); ++t) {
+      const std::string term = *t;
+      if (term.starts_with("X")) continue;  // filters, not words
+      auto& named = named_[term];
+      if (named.size() <= kMostNamed) named.push_back(project);  // one past the most: names none
+    }
+  }
+}
+
+std::vector<std::string> ProjectNames::projects_named_with(const std::string& term) const {
+  std::vector<std::string> out;
+  const auto it = named_.find(term);
+  if (it == named_.end() || it->second.size() > kMostNamed) return out;
+  for (const auto project : it->second) out.push_back(project_ids_[project]);
   return out;
 }
 

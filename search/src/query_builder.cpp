@@ -331,19 +331,48 @@ struct Fallbacks {
   std::vector<Query> affix_only;
 };
 
+/// `q`, or also every section of the projects whose 事業名 holds one of `words`, at no weight.
+Query with_named_projects(Query q, const std::vector<std::string>& words, const ProjectsNamed& named) {
+  if (!named) return q;
+  std::set<std::string> ids;
+  for (const auto& w : words)
+    for (auto& id : named(w)) ids.insert(std::move(id));
+  if (ids.empty()) return q;
+  std::vector<Query> projects;
+  for (const auto& id : ids) projects.emplace_back(schema::term(schema::kProject, id));
+  const Query all_of_them(Query::OP_SCALE_WEIGHT, Query(Query::OP_OR, projects.begin(), projects.end()), 0);
+  return Query(Query::OP_OR, q, all_of_them);
+}
+
+/// A word group's query, and the projects it names: by the word, its synonyms or the words
+/// its kana reads (not by a compound's parts: 姉妹都市 names no project whose 事業名 says 都市).
+Query named_group_query(const Analyzer& analyzer, const ReadingTable& readings, const Group& g, QueryTerms& terms,
+                        const ProjectsNamed& named) {
+  QueryTerms own;
+  Query q = group_query(analyzer, readings, g, own, WordOrder::checked);
+  std::vector<std::string> words;
+  for (const auto& w : own.words)
+    if (std::none_of(g.parts.begin(), g.parts.end(), [&](const Term* p) { return p->text == w; })) words.push_back(w);
+  terms.words.insert(own.words.begin(), own.words.end());
+  terms.readings.insert(own.readings.begin(), own.readings.end());
+  return with_named_projects(std::move(q), words, named);
+}
+
 /// An unquoted piece: each word group, a several-word synonym standing for its group, and a
 /// kana piece as the reading of kanji text (ひしょ → 秘書).
 std::vector<Query> word_units(const Analyzer& analyzer, const ReadingTable& readings, const QueryPiece& piece,
                               const Analysis& a, const std::vector<Group>& groups, QueryTerms& terms,
-                              Fallbacks& fallbacks) {
+                              Fallbacks& fallbacks, const ProjectsNamed& named) {
   std::vector<Query> units;
   for (const auto& g : groups) {
     if (is_affix_only(g))
       fallbacks.affix_only.push_back(group_query(analyzer, readings, g, terms, WordOrder::checked));
     else if (g.head->stop && !piece.exclude)  // -市民 still excludes: the user named the word
       fallbacks.stop_only.push_back(group_query(analyzer, readings, g, terms, WordOrder::checked));
-    else
+    else if (piece.exclude)  // -秘書 excludes the sections that say it, not all of 秘書業務等
       units.push_back(group_query(analyzer, readings, g, terms, WordOrder::checked));
+    else
+      units.push_back(named_group_query(analyzer, readings, g, terms, named));
   }
   for (const auto& [gi, surface] : phrase_synonyms(analyzer, a.normalized.text)) {
     auto alts = group_alternatives(analyzer, gi, "", terms);
@@ -352,7 +381,9 @@ std::vector<Query> word_units(const Analyzer& analyzer, const ReadingTable& read
   }
   const std::string& norm = a.normalized.text;
   if (utf8::is_kana_only(norm) && utf8::length(norm) >= 2) {
-    const Query r = reading_query(readings, utf8::to_katakana(norm), 1, terms);
+    const std::string reading = utf8::to_katakana(norm);
+    Query r = reading_query(readings, reading, 1, terms);
+    if (!piece.exclude) r = with_named_projects(r, readings.words(reading), named);
     units = {units.empty() ? r : Query(Query::OP_OR, Query(Query::OP_AND, units.begin(), units.end()), r)};
   }
   return units;
@@ -381,7 +412,8 @@ void add_piece(StaffQuery& sq, const QueryPiece& piece, const std::vector<Query>
 
 }  // namespace
 
-Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text) {
+Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text,
+                                     const ProjectsNamed& named) {
   if (auto bad = utf8::find_invalid(text))
     return Status::invalid("invalid_utf8", "the query is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -394,7 +426,7 @@ Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const ReadingTabl
     const Analysis a = analyzer.analyze(piece.text);
     const auto groups = groups_of(a);
     const auto units = piece.phrase ? phrase_units(a, groups, sq.terms)
-                                    : word_units(analyzer, readings, piece, a, groups, sq.terms, fallbacks);
+                                    : word_units(analyzer, readings, piece, a, groups, sq.terms, fallbacks, named);
     if (!units.empty()) add_piece(sq, piece, units, groups);
   }
   if (sq.required.empty()) {

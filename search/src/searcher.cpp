@@ -6,6 +6,7 @@
 
 #include "koe/indexer/index_builder.hpp"
 #include "koe/indexer/schema.hpp"
+#include "koe/search/catalogue.hpp"
 #include "koe/search/highlighter.hpp"
 #include "koe/search/limits.hpp"
 #include "koe/search/reading_table.hpp"
@@ -198,7 +199,9 @@ void fetch_page(const Xapian::Database& db, const Tiers& tiers, std::size_t offs
 Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& db, const SearchRequest& request) {
   if (Status s = check_count("limit", request.limit, kSearchLimitRange); !s.ok()) return s;
   if (Status s = check_count("offset", request.offset, kSearchOffsetRange); !s.ok()) return s;
-  auto parsed = parse_staff_query(analyzer, *ReadingTable::of(db), request.query);
+  const auto names = ProjectNames::of(db);
+  auto parsed = parse_staff_query(analyzer, *ReadingTable::of(db), request.query,
+                                  [&](const std::string& term) { return names->projects_named_with(term); });
   if (!parsed.ok()) return parsed.status();
   const StaffQuery& sq = parsed.value();
   const Filters filters = merged_filters(request.filters, sq.filters);

@@ -5,8 +5,11 @@
 
 #include <xapian.h>
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "koe/indexer/error.hpp"
@@ -51,6 +54,26 @@ std::optional<ProjectSummary> find_project(const Xapian::Database& db, const std
 
 /// One project with every section; Status 404 `not_found` for an unknown id.
 Result<ProjectDetail> project_detail(const Xapian::Database& db, const std::string& project_id);
+
+/// Which projects a word names: the terms of every project's 事業名, for one index revision,
+/// read once from the 事業名 sections' termlists and shared by every thread (like SectionFacts).
+class ProjectNames {
+ public:
+  /// A word in more 事業名 than this names no project (推進, 支援); one or a few (秘書, or
+  /// the same project in two fiscal years' documents) do.
+  static constexpr std::size_t kMostNamed = 3;
+
+  static std::shared_ptr<const ProjectNames> of(const Xapian::Database& db);
+  explicit ProjectNames(const Xapian::Database& db);
+
+  /// The ids of the projects whose 事業名 holds index term `term` (秘書: 秘書業務等); none when
+  /// more than kMostNamed do.
+  std::vector<std::string> projects_named_with(const std::string& term) const;
+
+ private:
+  std::vector<std::string> project_ids_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> named_;  // term → indexes into project_ids_
+};
 
 /// Every 課 that runs a project, by department then name.
 std::vector<DivisionSummary> list_divisions(const Xapian::Database& db);

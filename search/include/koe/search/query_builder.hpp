@@ -46,7 +46,13 @@ struct StaffQuery {
 /// words, and filters 課:広聴課 項目:課題 (or kind:issues) 施策:5 事業:<project id> 部:… 年度:….
 /// Fails (400) on an unknown filter value, invalid UTF-8, or a query with nothing searchable.
 /// Kana reaches kanji through `readings` (the index's: ReadingTable::of).
-Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text);
+///
+/// A word that `named` says is in projects' 事業名 (秘書, or ひしょ read so) also matches every
+/// section of those projects, at no weight: a staff member who types a project's name gets all
+/// of it, after the sections that hold the word (and a second word narrows within it).
+using ProjectsNamed = std::function<std::vector<std::string>(const std::string& term)>;
+Result<StaffQuery> parse_staff_query(const Analyzer& analyzer, const ReadingTable& readings, const std::string& text,
+                                     const ProjectsNamed& named = {});
 
 /// The boolean filter query for `filters`; Status 400 names a bad value.
 Result<Xapian::Query> filter_query(const Filters& filters);
