@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
   kfold->add_option("--min-strength", options.min_strength)->capture_default_str();
   kfold->add_option("--min-evidence", options.min_evidence)->capture_default_str();
   kfold->add_option("--referral-max-strength", options.referral_max_strength)->capture_default_str();
+  kfold->add_option("--referral-insistent", options.referral_insistent)->capture_default_str();
   kfold->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (*kfold) return run_kfold(db, voices_file, folds, options);

@@ -315,6 +315,10 @@ std::vector<SettingInfo> make_table() {
       {"match_referral_max_strength", "KOE_MATCH_REFERRAL_MAX_STRENGTH", "",
        "A voice naming another body (referrals.tsv) is out of scope unless a project is this strong."},
       [](auto& s) -> auto& { return s.match.referral_max_strength; }, non_negative));
+  t.push_back(setting(
+      {"match_referral_insistent", "KOE_MATCH_REFERRAL_INSISTENT", "",
+       "…or however strong, when it mentions the body's words this often (repeats counted)."},
+      [](auto& s) -> auto& { return s.match.referral_insistent; }, non_negative));
   return t;
 }
 

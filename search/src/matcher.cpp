@@ -330,7 +330,7 @@ void refer_elsewhere(const MatchSources& sources, const MatchOptions& options, c
   if (!referral) return;
   double strongest = 0;
   for (const auto& pm : resp.matches) strongest = std::max(strongest, pm.strength);
-  const bool weak = strongest < options.referral_max_strength;
+  const bool weak = strongest < options.referral_max_strength || referral->mentions >= options.referral_insistent;
   if (!resp.out_of_scope && !weak) return;
   resp.out_of_scope = true;
   for (auto& pm : resp.matches) pm.confidence = "low";

@@ -191,6 +191,8 @@ std::optional<Referral> ReferralTable::refer(const Analysis& voice) const {
   for (const auto& [word, hit] : words[chosen]) hits.push_back(hit);
   std::sort(hits.begin(), hits.end(), [](const Hit* a, const Hit* b) { return a->at < b->at; });
   Referral r{bodies_[chosen].name, bodies_[chosen].reason, {}, evidence[chosen]};
+  for (const auto& [key, hit] : best)
+    if (key.second == chosen) r.mentions += hit.weight;
   for (const Hit* h : hits)
     if (std::find(r.terms.begin(), r.terms.end(), h->shown) == r.terms.end()) r.terms.push_back(h->shown);
   return r;

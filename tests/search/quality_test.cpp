@@ -226,3 +226,26 @@ TEST_CASE("A voice routes to the 課 that runs its project", "[quality]") {
     CHECK(r.value().matches.at(0).project.division == c.division);
   }
 }
+
+TEST_CASE("A voice that keeps naming another body's matter is referred however strong its project",
+          "[match][referral][city]") {
+  // 子ども医療費助成 is a strong project for both voices; the one that names 水道料金 twice is
+  // about the water bill (東京都水道局), the one that names it once stays with the plans.
+  const std::string twice =
+      "水道料金の口座振替の案内が分かりにくい。水道料金の支払いを子ども医療費助成の手続きと同じ窓口でできるようにし"
+      "てほしい。";
+  const std::string once =
+      "水道料金の口座振替の案内が分かりにくい。支払いを子ども医療費助成の手続きと同じ窓口でできるようにしてほしい。";
+  const koe::search::MatchSources sources{&referrals()};
+  const auto insistent = koe::search::match(koe::test::analyzer(), city_db(), {twice, 5}, {}, sources);
+  const auto mentioned = koe::search::match(koe::test::analyzer(), city_db(), {once, 5}, {}, sources);
+  REQUIRE(insistent.ok());
+  REQUIRE(mentioned.ok());
+  REQUIRE(!insistent.value().matches.empty());
+  CHECK(insistent.value().matches[0].strength >= koe::search::MatchOptions{}.referral_max_strength);
+  CHECK(insistent.value().out_of_scope);
+  REQUIRE(insistent.value().referral.has_value());
+  CHECK(insistent.value().referral->body == "東京都水道局");
+  CHECK_FALSE(mentioned.value().out_of_scope);
+  CHECK_FALSE(mentioned.value().referral.has_value());
+}

@@ -101,6 +101,17 @@ TEST_CASE("The body with the most evidence wins, and ties go to the one listed f
   CHECK_FALSE(t.refer(analyzer.analyze("")).has_value());
 }
 
+TEST_CASE("A word counts once as evidence, and every time the voice mentions it", "[referral]") {
+  // evidence says which body; mentions how much the voice is about it.
+  auto r = refer("水道料金が高い。子どもが多いと水道料金の負担が大きい");
+  REQUIRE(r.has_value());
+  CHECK(r->terms == std::vector<std::string>{"水道料金"});
+  CHECK(r->evidence == Approx(1));
+  CHECK(r->mentions == Approx(2));
+  // A lighter word said twice is still too little to name the body (警察 weighs 0.5).
+  CHECK_FALSE(refer("警察に相談したが、警察は動いてくれない").has_value());
+}
+
 TEST_CASE("A bad referral row is refused with its file and line", "[referral][errors]") {
   koe::test::TempDir dir;
   struct Case {

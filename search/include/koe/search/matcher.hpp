@@ -38,6 +38,9 @@ struct MatchOptions {
   /// A voice whose words name another body (the referral table) is out of scope unless its
   /// best project is at least this strong: 国道16号 is in a plan's context, not its work.
   double referral_max_strength = 5;
+  /// …or whatever its strength, when it mentions the body's matters this often (Referral::
+  /// mentions: 水道料金 twice, or 保険証 and 資格確認書): it is about them, not the project.
+  double referral_insistent = 2;
 
   // Learning from the desk (README, "How koe routes a voice"): the nearest confirmed voices
   // vote for their projects (or for out of scope), each by its similarity squared.

@@ -18,7 +18,10 @@ struct Referral {
   std::string body;                ///< 日本年金機構（八王子年金事務所）
   std::string reason;              ///< one Japanese sentence: who handles this and why
   std::vector<std::string> terms;  ///< the voice's words that pointed there, in voice order
-  double evidence = 0;             ///< summed weight of those words
+  double evidence = 0;             ///< summed weight of those words, each once
+  /// The same counting every time the voice mentions one (水道料金 twice is 2): how much the
+  /// voice is about the body's matters.
+  double mentions = 0;
 };
 
 struct ReferralOptions {
