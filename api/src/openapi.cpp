@@ -30,9 +30,9 @@ constexpr const char* kComponents = R"json({
         "out_of_scope": {"type": "boolean"},
         "route": {"nullable": true, "type": "object", "properties": {"department": {"type": "string"}, "division": {"type": "string"}, "project_id": {"type": "string"}}},
         "matches": {"type": "array", "items": {"type": "object", "properties": {
-          "project": {"$ref": "#/components/schemas/ProjectRef"}, "score": {"type": "number"}, "confidence": {"type": "string", "enum": ["high", "medium", "low"]},
+          "project": {"$ref": "#/components/schemas/ProjectRef"}, "score": {"type": "number", "description": "what matches are ordered by: the plans' score x coverage^match_coverage_exponent"}, "confidence": {"type": "string", "enum": ["high", "medium", "low"]},
           "sections": {"type": "array", "items": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/SectionKind"}, "label": {"type": "string"}, "snippet": {"type": "string"}, "score": {"type": "number"}}}},
-          "strength": {"type": "number"}, "evidence": {"type": "number"}, "coverage": {"type": "number"},
+          "strength": {"type": "number", "description": "the plans' score (before coverage) / ln(1 + sections): scope is decided on it"}, "evidence": {"type": "number"}, "coverage": {"type": "number", "description": "share of the voice's nouns (idf-weighted) the project holds"},
           "votes": {"type": "number", "description": "share of the nearest confirmed voices' votes (with a desk)"},
           "terms": {"type": "array", "items": {"type": "string"}}}}},
         "referral": {"nullable": true, "type": "object", "description": "the body an out-of-scope voice belongs to",
