@@ -188,7 +188,9 @@ void add_kana_readings(const Analyzer& analyzer, const ReadingTable& readings, c
   std::vector<Xapian::Query> parts;
   if (!vq.query.empty()) parts.push_back(vq.query);
   for (const auto& [reading, wqf] : found) {
-    const bool expands = !add_expansions(analyzer, "", reading, parts, vq).empty();
+    // A kana noun MeCab did read (みぞ) brought its expansions with its word already.
+    const bool read_before = vq.terms.readings.count(reading) > 0;
+    const bool expands = !read_before && !add_expansions(analyzer, "", reading, parts, vq).empty();
     if (!readings.contains(reading)) {
       vq.content_terms += expands ? 1 : 0;
       continue;

@@ -5,6 +5,7 @@
 #include "koe/indexer/plan.hpp"
 #include "koe/indexer/schema.hpp"
 #include "koe/indexer/utf8.hpp"
+#include "koe/search/catalogue.hpp"
 
 namespace koe::search {
 namespace {
@@ -337,7 +338,8 @@ Query with_named_projects(Query q, const std::vector<std::string>& words, const 
   std::set<std::string> ids;
   for (const auto& w : words)
     for (auto& id : named(w)) ids.insert(std::move(id));
-  if (ids.empty()) return q;
+  // A word and its synonyms together name a project or a few, as one word does.
+  if (ids.empty() || ids.size() > ProjectNames::kMostNamed) return q;
   std::vector<Query> projects;
   for (const auto& id : ids) projects.emplace_back(schema::term(schema::kProject, id));
   const Query all_of_them(Query::OP_SCALE_WEIGHT, Query(Query::OP_OR, projects.begin(), projects.end()), 0);
