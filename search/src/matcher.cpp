@@ -72,7 +72,8 @@ struct RankedProject {
   double score = 0;               ///< from the plans' sections: scope and strength are decided on it
   double rank = 0;                ///< the plans' order: the score weighed by how much of the voice the project explains
   double votes = 0;               ///< share of the examples' votes
-  std::set<std::string> matched;  ///< the voice's query terms its matching sections hold
+  std::set<std::string> matched;  ///< the voice's query terms its matching sections hold…
+  bool gathered = false;          ///< …once gathered (gather_terms)
 };
 
 /// What the nearest confirmed voices say: votes per project and for out of scope (shares of
@@ -122,7 +123,7 @@ void blend_votes(const ExampleVotes& v, std::vector<RankedProject>& ranked) {
   for (const auto& vote : v.for_project) {
     const std::string& pid = vote.first;
     if (std::none_of(ranked.begin(), ranked.end(), [&](const auto& r) { return r.id == pid; }))
-      ranked.push_back({pid, {}, 0, 0, 0, {}});
+      ranked.push_back({pid, {}, 0, 0, 0, {}, false});
   }
   // On the scale of the plans' best project: weakly alike voices lift a project close to it;
   // a near-duplicate's route wins, as the clerk decided it.
@@ -189,7 +190,7 @@ std::vector<RankedProject> rank_projects(const Xapian::MSet& mset, const Section
     // The best section counts fully and the next two add diminishing support: a voice about
     // a project tends to touch several of its sections.
     static constexpr double kDecay[] = {1.0, 0.5, 0.25};
-    RankedProject r{pid, std::move(hits), 0, 0, 0, {}};
+    RankedProject r{pid, std::move(hits), 0, 0, 0, {}, false};
     for (std::size_t k = 0; k < r.hits.size() && k < 3; ++k) r.score += kDecay[k] * r.hits[k].weight;
     ranked.push_back(std::move(r));
   }
@@ -241,27 +242,44 @@ void add_terms_held(const Xapian::Database& db, Xapian::docid docid, const std::
   }
 }
 
-/// Gathers the voice's terms each project holds, and orders the projects by their score
-/// weighed by how much of the voice they explain: a project that holds one rare word of a
-/// voice (ひとり暮らし, said of the writer) yields to one that holds what it is about (広報).
-/// The weight is gentle (coverage^0.25 spans 0.56–1 for coverage 0.1–1), so it settles close
-/// calls and leaves clear leads alone.
+/// The voice's query terms a project's matching sections hold (read from their termlists once).
+void gather_terms(const Xapian::Database& db, const std::vector<std::string>& candidates, RankedProject& r) {
+  if (r.gathered) return;
+  for (const auto& h : r.hits) add_terms_held(db, *h.it, candidates, r.matched);
+  r.gathered = true;
+}
+
+/// Orders the best projects by their score weighed by how much of the voice they explain: a
+/// project that holds one rare word of a voice (ひとり暮らし, said of the writer) yields to one
+/// that holds what it is about (広報). The weight is gentle (coverage^0.25 spans 0.56–1 for
+/// coverage 0.1–1), so it settles close calls and leaves clear leads alone. Only the first
+/// options.coverage_projects by score are reordered (each costs its sections' termlists); the
+/// others follow in score order, weighed by the smallest weight given, which keeps them below.
 void order_by_coverage(const Xapian::Database& db, const std::vector<std::string>& candidates, const TermStats& stats,
                        const VoiceQuery& vq, const MatchOptions& options, std::vector<RankedProject>& ranked) {
-  for (auto& r : ranked) {
-    for (const auto& h : r.hits) add_terms_held(db, *h.it, candidates, r.matched);
-    r.rank = r.score * std::pow(coverage(stats, vq, r.matched), options.coverage_exponent);
+  double lowest = 1;
+  for (std::size_t k = 0; k < ranked.size(); ++k) {
+    auto& r = ranked[k];
+    if (k < options.coverage_projects) {
+      gather_terms(db, candidates, r);
+      const double weight = std::pow(coverage(stats, vq, r.matched), options.coverage_exponent);
+      lowest = std::min(lowest, weight);
+      r.rank = r.score * weight;
+    } else {
+      r.rank = r.score * lowest;  // below every reordered one: its score and weight are no higher
+    }
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.rank > b.rank; });
 }
 
 /// The voice's words found in a project, its evidence (how specific those words are), and its
 /// best three sections, whose records name the project.
-ProjectMatch gather_evidence(const Xapian::Database& db, const TermStats& stats, const VoiceQuery& vq, double scale,
-                             const RankedProject& r) {
+ProjectMatch gather_evidence(const Xapian::Database& db, const std::vector<std::string>& candidates,
+                             const TermStats& stats, const VoiceQuery& vq, double scale, RankedProject& r) {
   ProjectMatch pm;
   pm.score = r.rank;
   pm.strength = r.score / scale;
+  gather_terms(db, candidates, r);
   const std::set<std::string>& matched = r.matched;
   pm.coverage = coverage(stats, vq, matched);
   std::set<std::string> shown;
@@ -367,7 +385,7 @@ Result<MatchResponse> match(const Analyzer& analyzer, const Xapian::Database& db
   MatchResponse resp;
   resp.content_terms = vq.content_terms;
   const double scale = std::log(1.0 + db.get_doccount());
-  for (const auto& r : ranked) resp.matches.push_back(gather_evidence(db, stats, vq, scale, r));
+  for (auto& r : ranked) resp.matches.push_back(gather_evidence(db, candidates, stats, vq, scale, r));
   decide_confidence(options, scale, lead, resp);
   apply_example_scope(votes, options, resp);
   refer_elsewhere(sources, options, analysis, resp);

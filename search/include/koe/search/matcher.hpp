@@ -26,6 +26,9 @@ struct MatchOptions {
   /// The plans' order weighs each project's score by its coverage (the share of the voice's
   /// nouns it holds) to this power; scope and strength stay on the score alone.
   double coverage_exponent = 0.25;
+  /// …for this many projects, the best by score: the others follow them in score order.
+  /// Reading every matching project's termlists made a match at 1k sections twice as slow.
+  std::size_t coverage_projects = 10;
   /// In scope only when the best project's strength (its score over ln(1+N)) reaches this…
   double min_strength = 1.5;
   /// …and the specific words found in it (summed idf of its matched nouns, over ln(1+N))
