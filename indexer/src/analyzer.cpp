@@ -149,21 +149,22 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
     return seq;
   };
   for (const auto& row : source.expansions) {
-    const std::string key = joined(word_sequence(row[0]));
+    // The key's words make its term; their readings, when MeCab reads every one (not a number
+    // or a Latin letter), its reading.
+    std::vector<std::string> key_words;
+    std::string reading;
+    bool readable = true;
+    for (const auto& t : analyze(row[0]).terms)
+      if (t.kind == TermKind::word) {
+        key_words.push_back(t.text);
+        readable = readable && !t.reading.empty();
+        reading += t.reading;
+      }
+    const std::string key = joined(key_words);
     if (key.empty()) continue;
     for (std::size_t k = 1; k < row.size(); ++k)
       if (auto seq = word_sequence(row[k]); !seq.empty()) lexicon_.expansions[key].push_back(std::move(seq));
-    if (utf8::is_kana_only(key)) continue;  // a key in kana is found by its text
-    std::string reading;
-    for (const auto& t : analyze(row[0]).terms)
-      if (t.kind == TermKind::word) {
-        if (t.reading.empty()) {  // a word MeCab cannot read (a number, a Latin letter)
-          reading.clear();
-          break;
-        }
-        reading += t.reading;
-      }
-    if (reading.empty()) continue;
+    if (!readable || utf8::is_kana_only(key)) continue;  // a key in kana is found by its text
     auto& keys = lexicon_.expansion_readings[reading];
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
   }
