@@ -479,16 +479,29 @@ Query reading_query(const ReadingTable& readings, const std::string& reading, Xa
   return wqf > 1 ? Query(Query::OP_SCALE_WEIGHT, synonym, 2.0 * wqf / (1.0 + wqf)) : synonym;
 }
 
-std::vector<std::string> add_expansions(const Analyzer& analyzer, const std::string& key, const std::string& reading,
+namespace {
+
+/// A term counts as evidence that a voice concerns a section's project unless it is a single
+/// character or a stop word.
+void add_evidence(const Lexicon& lexicon, const std::string& term, VoiceQuery& vq) {
+  if (utf8::length(term) >= 2 && !lexicon.stopwords.count(term)) vq.evidence_terms.insert(term);
+}
+
+/// The expansion keys a voice's word stands for: itself when it is one; for a noun in kana,
+/// the keys read as it is (みぞ: 溝); none otherwise.
+std::vector<std::string> expansion_keys(const Lexicon& lexicon, const std::string& word, const std::string& reading) {
+  if (lexicon.expansions.count(word)) return {word};
+  if (reading.empty()) return {};
+  const auto read = lexicon.expansion_readings.find(reading);
+  return read == lexicon.expansion_readings.end() ? std::vector<std::string>{} : read->second;
+}
+
+}  // namespace
+
+std::vector<std::string> add_expansions(const Analyzer& analyzer, const std::vector<std::string>& keys,
                                         std::vector<Query>& parts, VoiceQuery& vq) {
   const auto& lexicon = analyzer.lexicon();
-  std::vector<std::string> keys{key};
-  if (!lexicon.expansions.count(key) && !reading.empty())
-    if (auto read = lexicon.expansion_readings.find(reading); read != lexicon.expansion_readings.end())
-      keys = read->second;
-  auto evidence = [&](const std::string& term) {
-    if (utf8::length(term) >= 2 && !lexicon.stopwords.count(term)) vq.evidence_terms.insert(term);
-  };
+  auto evidence = [&](const std::string& term) { add_evidence(lexicon, term, vq); };
   std::vector<std::string> added;
   for (const auto& k : keys) {
     const auto it = lexicon.expansions.find(k);
@@ -521,9 +534,7 @@ VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, c
   auto noun = [](const Term& t) {
     return t.kind == TermKind::compound || t.part_of_speech.starts_with("名詞") || t.part_of_speech.starts_with("未知");
   };
-  auto evidence = [&](const std::string& term) {
-    if (utf8::length(term) >= 2 && !analyzer.lexicon().stopwords.count(term)) vq.evidence_terms.insert(term);
-  };
+  auto evidence = [&](const std::string& term) { add_evidence(analyzer.lexicon(), term, vq); };
   std::vector<Query> parts;
   for (auto& [text_key, entry] : seen) {
     const Group& g = *entry.first;
@@ -547,8 +558,8 @@ VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, c
       }
     // The plan's own words for what a citizen says (市長 → 理事者, みぞ → 側溝; see WordOrder).
     const bool kana_noun = noun(*g.head) && utf8::is_kana_only(g.head->text);
-    for (auto& t : add_expansions(analyzer, g.head->text, kana_noun ? g.head->reading : "", parts, vq))
-      own.terms.insert(std::move(t));
+    const auto keys = expansion_keys(analyzer.lexicon(), g.head->text, kana_noun ? g.head->reading : "");
+    for (auto& t : add_expansions(analyzer, keys, parts, vq)) own.terms.insert(std::move(t));
     if (noun(*g.head) && utf8::length(g.head->text) >= 2 && !utf8::is_hiragana_only(g.head->text))
       vq.nouns.push_back(std::move(own));
     ++vq.content_terms;

@@ -88,12 +88,12 @@ VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, c
 Xapian::Query reading_query(const ReadingTable& readings, const std::string& reading, Xapian::termcount wqf,
                             QueryTerms& terms);
 
-/// Adds to `parts` the plan's words for a citizen's word (expansions.tsv: 市長 → 理事者, 溝 →
-/// 側溝), each at half weight, as evidence and for highlighting: `key`'s own, or, for a word
-/// in kana, those of the keys read `reading` (みぞ: 溝). Several words go in as the one compound
-/// they make in the plans (市民参加), not as a phrase of two common words. Returns the terms
-/// added.
-std::vector<std::string> add_expansions(const Analyzer& analyzer, const std::string& key, const std::string& reading,
+/// Adds to `parts` the plan's words for expansion keys (expansions.tsv: 市長 → 理事者, 溝 →
+/// 側溝: Lexicon::expansions, or the keys Lexicon::expansion_readings gives for a word in
+/// kana), each at half weight, as evidence and for highlighting. Several words go in as the
+/// one compound they make in the plans (市民参加), not as a phrase of two common words.
+/// Returns the terms added.
+std::vector<std::string> add_expansions(const Analyzer& analyzer, const std::vector<std::string>& keys,
                                         std::vector<Xapian::Query>& parts, VoiceQuery& vq);
 
 /// Status 400 `bad_request`: a text with nothing to match.
