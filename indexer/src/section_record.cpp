@@ -80,6 +80,21 @@ std::vector<std::string> lines_of(std::string_view text) {
   return lines;
 }
 
+/// Whether `items` are the lines of `text` (lines_of), compared in place: every record is
+/// asked as it is indexed.
+bool are_lines_of(const std::vector<std::string>& items, std::string_view text) {
+  std::size_t from = 0;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const std::size_t nl = text.find('\n', from);
+    const bool last = k + 1 == items.size();
+    if (last != (nl == std::string_view::npos)) return false;
+    const std::size_t end = last ? text.size() : nl;
+    if (text.substr(from, end - from) != items[k]) return false;
+    from = end + 1;
+  }
+  return !items.empty();
+}
+
 void put_text(std::string& out, std::string_view text) {
   varint::put(out, text.size());
   out += text;
@@ -140,7 +155,7 @@ std::string SectionRecord::to_stored() const {
   put_text(out, text);
   if (items.empty()) {
     varint::put(out, static_cast<std::size_t>(StoredItems::none));
-  } else if (items == lines_of(text)) {
+  } else if (are_lines_of(items, text)) {
     varint::put(out, static_cast<std::size_t>(StoredItems::text_lines));
   } else {  // a paragraph's line breaks inside an item, say: stored as they are
     varint::put(out, static_cast<std::size_t>(StoredItems::listed));
