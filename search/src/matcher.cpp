@@ -199,12 +199,13 @@ std::vector<RankedProject> rank_projects(const Xapian::MSet& mset, const Section
 }
 
 /// How much of what the voice writes about a project explains: each of the voice's nouns
-/// weighs its idf in the index (a noun no section holds, 年金 or 信号機, the most), and counts
-/// as explained when the project holds it or a word standing for it.
+/// weighs its idf in the index (a noun no section holds, 年金 or 信号機, the most) times how
+/// often the voice writes it (a word it comes back to is what it is about), and counts as
+/// explained when the project holds it or a word standing for it.
 double coverage(const TermStats& stats, const VoiceQuery& vq, const std::set<std::string>& matched) {
   double total = 0, explained = 0;
   for (const auto& noun : vq.nouns) {
-    const double weight = stats.idf_at_least_one(noun.text);
+    const double weight = stats.idf_at_least_one(noun.text) * noun.count;
     total += weight;
     if (std::any_of(noun.terms.begin(), noun.terms.end(), [&](const std::string& t) { return matched.count(t) > 0; }))
       explained += weight;

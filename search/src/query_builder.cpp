@@ -540,7 +540,7 @@ VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, c
     const Group& g = *entry.first;
     QueryTerms group_terms;
     parts.push_back(group_query(analyzer, readings, g, group_terms, WordOrder::compound_only, entry.second));
-    VoiceQuery::Noun own{g.head->text, {}};
+    VoiceQuery::Noun own{g.head->text, {}, entry.second};
     if (noun(*g.head)) {
       for (const auto& w : group_terms.words) evidence(w), own.terms.insert(w);
       for (const auto& r : group_terms.readings)  // what kana stood for counts however short (えき: 駅)

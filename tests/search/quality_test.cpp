@@ -206,6 +206,31 @@ TEST_CASE("A project that holds more of what a voice says ranks above one that h
   for (std::size_t k = 1; k < w.size(); ++k) CHECK(w[k - 1].score >= w[k].score);
 }
 
+TEST_CASE("A word a voice comes back to weighs more in what a project must explain", "[quality][city][match]") {
+  // koe's own cv083: バス停 and 歩道 twice each, the bus project first; the same voice with
+  // バス停 once is about the footway.
+  const std::string bus_twice =
+      "バス停の件で電話あり。自宅前の歩道にバス停があり、待っている人で歩道がふさがって通れない、少し先の広い場所に"
+      "移せないかとのこと。";
+  const std::string bus_once =
+      "自宅前の歩道にバス停があり、待っている人で歩道がふさがって通れない、少し先の広い場所に移せないかとのこと。";
+  const auto twice = koe::search::match(koe::test::analyzer(), city_db(), {bus_twice, 5});
+  const auto once = koe::search::match(koe::test::analyzer(), city_db(), {bus_once, 5});
+  REQUIRE(twice.ok());
+  REQUIRE(once.ok());
+  REQUIRE(twice.value().matches.size() >= 2);
+  REQUIRE(once.value().matches.size() >= 2);
+  CHECK(twice.value().matches[0].project.name == "路線バスとはちバスの利便性向上");
+  CHECK(once.value().matches[0].project.name == "歩道の段差解消と通学路の安全対策");
+  auto coverage_of = [](const koe::search::MatchResponse& r, const std::string& name) {
+    for (const auto& m : r.matches)
+      if (m.project.name == name) return m.coverage;
+    return -1.0;
+  };
+  CHECK(coverage_of(twice.value(), "路線バスとはちバスの利便性向上") >
+        coverage_of(once.value(), "路線バスとはちバスの利便性向上"));
+}
+
 TEST_CASE("A voice routes to the 課 that runs its project", "[quality]") {
   auto db = koe::test::shared_db();
   struct Case {

@@ -72,6 +72,7 @@ struct VoiceQuery {
   struct Noun {
     std::string text;
     std::set<std::string> terms;
+    unsigned count = 1;  ///< how often the voice writes it
   };
   std::vector<Noun> nouns;
 };
