@@ -96,14 +96,24 @@ Filters merged_filters(const Filters& from_request, const Filters& from_query) {
 
 /// The two tiers of a search: sections holding every word first, then those with some.
 struct Tiers {
-  Query any_word;      ///< some of the words, exclusions applied, no filter
-  Query strict;        ///< every word, filtered
-  Query loose;         ///< some of the words, filtered
-  Query relaxed_only;  ///< loose but not strict
+  Query any_word;         ///< some of the words, exclusions applied, no filter
+  Query strict;           ///< every word, filtered
+  Query loose;            ///< some of the words, filtered
+  Query relaxed_only;     ///< loose but not strict
+  bool one_tier = false;  ///< strict and loose match the same sections (one word, or filters alone)
 };
+
+/// One word (its synonyms and readings in one query), or none: a section with some of the
+/// words has them all.
+bool is_one_tier(const StaffQuery& sq) {
+  if (sq.required.empty() && sq.optional.empty()) return true;
+  return sq.required.size() == 1 && sq.optional.size() == 1 &&
+         sq.required.front().serialise() == sq.optional.front().serialise();
+}
 
 Tiers tiers_of(const StaffQuery& sq, const Query& filter) {
   Tiers t;
+  t.one_tier = is_one_tier(sq);
   Query strict = sq.required.empty() ? Query::MatchAll : Query(Query::OP_AND, sq.required.begin(), sq.required.end());
   t.any_word = sq.optional.empty() ? Query::MatchAll : Query(Query::OP_OR, sq.optional.begin(), sq.optional.end());
   if (!sq.excluded.empty()) {
@@ -117,11 +127,29 @@ Tiers tiers_of(const StaffQuery& sq, const Query& filter) {
   return t;
 }
 
+/// The page asked for: `limit` sections from `offset`.
+struct Page {
+  std::size_t offset;
+  std::size_t limit;
+};
+
+void add_hits(const Xapian::MSet& m, bool all_words, SearchResponse& resp) {
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    const Xapian::Document doc = it.get_document();
+    SearchHit hit{stored_record(doc), it.get_weight(), all_words, {}};
+    hit.snippet = make_snippet(doc, hit.section.text, resp.terms);
+    resp.hits.push_back(std::move(hit));
+  }
+}
+
 /// Facets and the total over everything that matches at least one word. The 課 and 項目
 /// facets are counted without their own filter, so a user who picked one 課 still sees the
 /// others to switch to (and their counts). Exact up to kFacetSample matching sections; past
 /// that, the counts among the first kFacetSample the matcher saw (facets_complete says which).
-Status count_facets(const Xapian::Database& db, const Filters& filters, const Tiers& tiers, SearchResponse& resp) {
+/// Given a `page` (a search of one tier), the same pass ranks the sections and fetches the page:
+/// the matcher visits the matches once instead of once for counting and once for ranking.
+Status count_facets(const Xapian::Database& db, const Filters& filters, const Tiers& tiers, const Page* page,
+                    SearchResponse& resp) {
   const Xapian::doccount sample =
       std::min<Xapian::doccount>(std::max<Xapian::doccount>(db.get_doccount(), 1), kFacetSample);
   auto loose_without = [&](auto member) -> Result<Query> {
@@ -149,7 +177,9 @@ Status count_facets(const Xapian::Database& db, const Filters& filters, const Ti
   facets.set_query(tiers.loose);
   FacetSpy spy(*facts);
   facets.add_matchspy(&spy);
-  const Xapian::MSet counted = count_matches(facets, sample);
+  const Xapian::MSet counted = page ? facets.get_mset(static_cast<Xapian::doccount>(page->offset),
+                                                      static_cast<Xapian::doccount>(page->limit), sample)
+                                    : count_matches(facets, sample);
   // Complete when the matcher visited every match. Equal bounds do not say so: a filter alone
   // is counted exactly from its term's frequency, visited or not.
   resp.facets_complete = counted.get_matches_upper_bound() <= sample;
@@ -160,21 +190,17 @@ Status count_facets(const Xapian::Database& db, const Filters& filters, const Ti
   resp.division_facet =
       filters.divisions.empty() ? spy.top(FacetSpy::division) : count(by_division.value(), FacetSpy::division);
   resp.kind_facet = filters.kinds.empty() ? spy.top(FacetSpy::kind) : count(by_kind.value(), FacetSpy::kind);
+  if (page) {
+    resp.total_all_words = resp.total;
+    add_hits(counted, true, resp);
+  }
   return {};
 }
 
 /// The requested page: sections with every word first, then, only when the page reaches
 /// them, sections with some of the words.
-void fetch_page(const Xapian::Database& db, const Tiers& tiers, std::size_t offset, std::size_t limit,
-                SearchResponse& resp) {
-  auto add_hits = [&](const Xapian::MSet& m, bool all_words) {
-    for (auto it = m.begin(); it != m.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
-      SearchHit hit{stored_record(doc), it.get_weight(), all_words, {}};
-      hit.snippet = make_snippet(doc, hit.section.text, resp.terms);
-      resp.hits.push_back(std::move(hit));
-    }
-  };
+void fetch_page(const Xapian::Database& db, const Tiers& tiers, const Page& page, SearchResponse& resp) {
+  const auto [offset, limit] = page;
   Xapian::Enquire first(db);
   first.set_query(tiers.strict);
   // The all-words total is exact up to kExactTotal matches and Xapian's estimate beyond:
@@ -183,15 +209,14 @@ void fetch_page(const Xapian::Database& db, const Tiers& tiers, std::size_t offs
   Xapian::MSet m1 =
       first.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(limit), kExactTotal);
   resp.total_all_words = std::min<std::size_t>(m1.get_matches_estimated(), resp.total);
-  add_hits(m1, true);
+  add_hits(m1, true, resp);
   if (resp.hits.size() < limit) {
     Xapian::Enquire second(db);
     second.set_query(tiers.relaxed_only);
     const std::size_t skip = offset > resp.total_all_words ? offset - resp.total_all_words : 0;
     const std::size_t want = limit - resp.hits.size();
-    add_hits(second.get_mset(static_cast<Xapian::doccount>(skip), static_cast<Xapian::doccount>(want)), false);
+    add_hits(second.get_mset(static_cast<Xapian::doccount>(skip), static_cast<Xapian::doccount>(want)), false, resp);
   }
-  resp.relaxed = resp.total_all_words == 0 && resp.total > 0;
 }
 
 }  // namespace
@@ -212,8 +237,10 @@ Result<SearchResponse> search(const Analyzer& analyzer, const Xapian::Database& 
   SearchResponse resp;
   resp.query = request.query;
   resp.terms = sq.terms;
-  if (Status s = count_facets(db, filters, tiers, resp); !s.ok()) return s;
-  fetch_page(db, tiers, static_cast<std::size_t>(request.offset), static_cast<std::size_t>(request.limit), resp);
+  const Page page{static_cast<std::size_t>(request.offset), static_cast<std::size_t>(request.limit)};
+  if (Status s = count_facets(db, filters, tiers, tiers.one_tier ? &page : nullptr, resp); !s.ok()) return s;
+  if (!tiers.one_tier) fetch_page(db, tiers, page, resp);
+  resp.relaxed = resp.total_all_words == 0 && resp.total > 0;
   return resp;
 }
 
