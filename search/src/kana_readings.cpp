@@ -167,8 +167,8 @@ void add_kana_readings(const Analyzer& analyzer, const ReadingTable& readings, c
   const auto& expanded = analyzer.lexicon().expansion_readings;
   // A reading the index knows, or one of a citizen's word the plans say otherwise (みぞ: 溝 →
   // 側溝, ものわすれ: 物忘れ → 認知症).
-  auto known = [&](std::string_view r) { return readings.contains(r) || expanded.count(std::string(r)); };
-  auto stop = [&](std::string_view r) { return analyzer.lexicon().stop_readings.count(std::string(r)) > 0; };
+  auto known = [&](std::string_view r) { return readings.contains(r) || expanded.contains(r); };
+  auto stop = [&](std::string_view r) { return analyzer.lexicon().stop_readings.contains(r); };
   std::map<std::string, Xapian::termcount> found;
   for (const auto& kr : cover_kana_runs(voice.normalized, known, options, kana_word_edges(voice)))
     if (!stop(kr.reading)) ++found[kr.reading];

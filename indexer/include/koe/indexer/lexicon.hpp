@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -10,6 +11,16 @@
 #include <vector>
 
 namespace koe {
+
+/// Hashes a std::string and a std::string_view of the same text alike, so a table keyed by
+/// strings is searched with a view of a longer text, allocating nothing.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+template <class Value>
+using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
+using TextSet = std::unordered_set<std::string, TextHash, std::equal_to<>>;
 
 /// The text tables of dictionaries/, read as written (the analyzer normalizes the entries).
 /// Each loader throws Error naming the file and line of a bad entry.
@@ -39,7 +50,7 @@ struct Lexicon {
   std::unordered_set<std::string> stopwords;
   /// Katakana readings of the stop words (シミン, ハチオウジ): a voice that spells a stop word
   /// in kana says no more than one that writes it.
-  std::unordered_set<std::string> stop_readings;
+  TextSet stop_readings;
   std::unordered_map<std::string, std::string> canonical;  ///< variant term → canonical term
   /// Each group as term sequences (an entry of several terms is a phrase).
   std::vector<std::vector<std::vector<std::string>>> synonym_groups;
@@ -62,7 +73,7 @@ struct Lexicon {
   /// The katakana reading of each expansion key written in kanji (溝 → ミゾ, 物忘れ →
   /// モノワスレ) → the keys read so: a voice in hiragana (みぞ, ものわすれ) reaches the plan's
   /// words (側溝, 認知症) the kanji would.
-  std::unordered_map<std::string, std::vector<std::string>> expansion_readings;
+  TextMap<std::vector<std::string>> expansion_readings;
 
   /// Indexes synonym_phrases into synonym_phrase_starts; call after filling synonym_phrases.
   void index_synonym_phrases();
