@@ -140,6 +140,7 @@ int main(int argc, char** argv) {
   koe::search::MatchOptions options;
   latency->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
   latency->add_option("--coverage-projects", options.coverage_projects)->capture_default_str();
+  latency->add_option("--sections-considered", options.sections_considered)->capture_default_str();
   auto* kfold = app.add_subcommand("kfold", "Routing learnt from other folds' labeled voices, against none");
   kfold->add_option("--db", db, "index directory")->required();
   kfold->add_option("--voices", voices_file, "labeled voices (comments.jsonl: text, gold, primary, scope)")->required();
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
   kfold->add_option("--referral-insistent", options.referral_insistent)->capture_default_str();
   kfold->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
   kfold->add_option("--coverage-projects", options.coverage_projects)->capture_default_str();
+  kfold->add_option("--sections-considered", options.sections_considered)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (*kfold) return run_kfold(db, voices_file, folds, options);
   try {

