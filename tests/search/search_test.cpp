@@ -383,6 +383,31 @@ TEST_CASE("Facet counts agree with the results", "[search][facets]") {
     }
 }
 
+TEST_CASE("One word counted and ranked in one pass answers as the two tiers do", "[search][facets][paging]") {
+  // 「連携」 alone has one tier (a section with some of the words has them all), so one weighted
+  // pass counts the facets and fetches the page; 「連携 連携」 goes through the two tiers.
+  auto facet_of = [](const std::vector<ks::FacetCount>& facet) {
+    std::vector<std::pair<std::string, std::size_t>> out;
+    for (const auto& f : facet) out.emplace_back(f.value, f.count);
+    return out;
+  };
+  for (const std::size_t offset : {0, 4}) {
+    INFO("offset " << offset);
+    const auto one = ok("連携", 5, offset);
+    const auto two = ok("連携 連携", 5, offset);
+    REQUIRE(one.total > 5);
+    CHECK(ids(one) == ids(two));
+    CHECK(one.total == two.total);
+    CHECK(one.total_all_words == two.total_all_words);
+    CHECK(one.total_all_words == one.total);
+    CHECK_FALSE(one.relaxed);
+    CHECK(facet_of(one.project_facet) == facet_of(two.project_facet));
+    CHECK(facet_of(one.division_facet) == facet_of(two.division_facet));
+    CHECK(facet_of(one.kind_facet) == facet_of(two.kind_facet));
+    for (const auto& h : one.hits) CHECK(h.all_words);
+  }
+}
+
 TEST_CASE("With a 課 picked, the 課 facet still shows the others to switch to", "[search][facets]") {
   const auto all = ok("連携");
   const auto picked = ok("連携 課:広聴課");
