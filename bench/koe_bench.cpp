@@ -138,9 +138,14 @@ int main(int argc, char** argv) {
   std::string voices_file;
   int folds = 5;
   koe::search::MatchOptions options;
+  std::string answers_file;
+  latency->add_option("--answers", answers_file,
+                      "match: write each voice's five projects (id, strength, scope) here, to compare settings");
   latency->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
   latency->add_option("--coverage-projects", options.coverage_projects)->capture_default_str();
   latency->add_option("--sections-considered", options.sections_considered)->capture_default_str();
+  latency->add_option("--words-considered", options.words_considered)->capture_default_str();
+  latency->add_option("--long-voice-sections", options.long_voice_sections)->capture_default_str();
   auto* kfold = app.add_subcommand("kfold", "Routing learnt from other folds' labeled voices, against none");
   kfold->add_option("--db", db, "index directory")->required();
   kfold->add_option("--voices", voices_file, "labeled voices (comments.jsonl: text, gold, primary, scope)")->required();
@@ -158,6 +163,8 @@ int main(int argc, char** argv) {
   kfold->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
   kfold->add_option("--coverage-projects", options.coverage_projects)->capture_default_str();
   kfold->add_option("--sections-considered", options.sections_considered)->capture_default_str();
+  kfold->add_option("--words-considered", options.words_considered)->capture_default_str();
+  kfold->add_option("--long-voice-sections", options.long_voice_sections)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (*kfold) return run_kfold(db, voices_file, folds, options);
   try {
@@ -170,6 +177,17 @@ int main(int argc, char** argv) {
       if (!line.empty()) lines.push_back(line);
     std::vector<double> ms;
     std::size_t failures = 0;
+    if (!answers_file.empty()) {
+      std::ofstream answers(answers_file);
+      if (!answers) throw koe::Error(answers_file + ": cannot write");
+      for (const auto& q : lines) {
+        const auto m = koe::search::match(analyzer, database, {q, 5}, options);
+        if (!m.ok()) continue;
+        answers << (m.value().out_of_scope ? "out" : "in");
+        for (const auto& pm : m.value().matches) answers << '\t' << pm.project.id << ' ' << pm.strength;
+        answers << '\n';
+      }
+    }
     for (int pass = 0; pass < warmup + runs; ++pass) {
       for (const auto& q : lines) {
         const auto t0 = std::chrono::steady_clock::now();

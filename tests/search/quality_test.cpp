@@ -231,6 +231,45 @@ TEST_CASE("A word a voice comes back to weighs more in what a project must expla
         coverage_of(once.value(), "路線バスとはちバスの利便性向上"));
 }
 
+TEST_CASE("A long voice found by its strongest words is scored on all of them", "[quality][city][match]") {
+  // A letter of many everyday words: past MatchOptions::words_considered its strongest words
+  // find the candidate sections, and all its words weigh them, so the ranking and the strength
+  // (on which scope is decided) are those all the words give. (Two passes only pay in a large
+  // index: long_voice_sections 0 has this small one take them.)
+  const std::string letter =
+      "いつもお世話になっております。私は市内に住んで二十年になる会社員で、小学生と保育園に通う子どもが二人います。"
+      "先日、下の子が熱を出して夜中に救急で病院にかかりました。窓口で医療費の助成の手続きを聞かれましたが、"
+      "受給者証を家に忘れてしまい、その場で払うことになりました。後から払い戻しの申請ができると聞きましたが、"
+      "書類の書き方が分かりにくく、平日の昼間に市役所へ行く時間もありません。オンラインで申請できるように"
+      "してほしいです。また、中学生や高校生の医療費の助成がいつまで続くのか、所得の制限はあるのかなど、"
+      "ホームページの説明も探しにくいと感じました。子育て世帯の負担が少しでも軽くなるよう、よろしくお願いします。";
+  koe::search::MatchOptions every_word;
+  every_word.words_considered = 1000;
+  koe::search::MatchOptions two_passes;
+  two_passes.long_voice_sections = 0;
+  koe::search::MatchOptions three_words = two_passes;
+  three_words.words_considered = 3;
+  const auto all = koe::search::match(koe::test::analyzer(), city_db(), {letter, 3}, every_word);
+  const auto strongest = koe::search::match(koe::test::analyzer(), city_db(), {letter, 3}, two_passes);
+  const auto three = koe::search::match(koe::test::analyzer(), city_db(), {letter, 3}, three_words);
+  REQUIRE(all.ok());
+  REQUIRE(strongest.ok());
+  REQUIRE(three.ok());
+  REQUIRE(all.value().matches.size() == 3);
+  REQUIRE(strongest.value().matches.size() == 3);
+  CHECK(all.value().matches[0].project.name == "子ども医療費助成と子育て世帯の経済的支援");
+  for (std::size_t k = 0; k < 3; ++k) {
+    INFO(k);
+    CHECK(strongest.value().matches[k].project.id == all.value().matches[k].project.id);
+    CHECK(strongest.value().matches[k].strength == Approx(all.value().matches[k].strength));
+  }
+  CHECK(strongest.value().out_of_scope == all.value().out_of_scope);
+  // Found by three words, the best project is the same, weighed on the sections those found.
+  REQUIRE_FALSE(three.value().matches.empty());
+  CHECK(three.value().matches[0].project.id == all.value().matches[0].project.id);
+  CHECK(three.value().matches[0].strength <= all.value().matches[0].strength + 1e-9);
+}
+
 TEST_CASE("A voice routes to the 課 that runs its project", "[quality]") {
   auto db = koe::test::shared_db();
   struct Case {
