@@ -117,8 +117,9 @@ Xapian::MSet best_sections(const Xapian::Database& db, Xapian::Enquire& enquire,
   std::vector<Xapian::docid> found;
   found.reserve(candidates.size());
   for (auto it = candidates.begin(); it != candidates.end(); ++it) found.push_back(*it);
-  SectionsFound among(std::move(found));
-  enquire.set_query(Query(Query::OP_FILTER, voice, Query(&among)));
+  // Released to the query, which owns it from here: the enquire keeps the query after this returns.
+  auto* among = new SectionsFound(std::move(found));
+  enquire.set_query(Query(Query::OP_FILTER, voice, Query(among->release())));
   return enquire.get_mset(0, wanted);
 }
 
