@@ -122,6 +122,16 @@ int run_kfold(const std::string& db_path, const std::string& voices_file, int fo
   return 0;
 }
 
+/// The options of how a match ranks, which both latency (their cost) and kfold (their effect
+/// on routing) measure.
+void add_ranking_options(CLI::App& command, koe::search::MatchOptions& options) {
+  command.add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
+  command.add_option("--coverage-projects", options.coverage_projects)->capture_default_str();
+  command.add_option("--sections-considered", options.sections_considered)->capture_default_str();
+  command.add_option("--words-considered", options.words_considered)->capture_default_str();
+  command.add_option("--long-voice-sections", options.long_voice_sections)->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,11 +151,7 @@ int main(int argc, char** argv) {
   std::string answers_file;
   latency->add_option("--answers", answers_file,
                       "match: write each voice's five projects (id, strength, scope) here, to compare settings");
-  latency->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
-  latency->add_option("--coverage-projects", options.coverage_projects)->capture_default_str();
-  latency->add_option("--sections-considered", options.sections_considered)->capture_default_str();
-  latency->add_option("--words-considered", options.words_considered)->capture_default_str();
-  latency->add_option("--long-voice-sections", options.long_voice_sections)->capture_default_str();
+  add_ranking_options(*latency, options);
   auto* kfold = app.add_subcommand("kfold", "Routing learnt from other folds' labeled voices, against none");
   kfold->add_option("--db", db, "index directory")->required();
   kfold->add_option("--voices", voices_file, "labeled voices (comments.jsonl: text, gold, primary, scope)")->required();
@@ -160,11 +166,7 @@ int main(int argc, char** argv) {
   kfold->add_option("--min-evidence", options.min_evidence)->capture_default_str();
   kfold->add_option("--referral-max-strength", options.referral_max_strength)->capture_default_str();
   kfold->add_option("--referral-insistent", options.referral_insistent)->capture_default_str();
-  kfold->add_option("--coverage-exponent", options.coverage_exponent)->capture_default_str();
-  kfold->add_option("--coverage-projects", options.coverage_projects)->capture_default_str();
-  kfold->add_option("--sections-considered", options.sections_considered)->capture_default_str();
-  kfold->add_option("--words-considered", options.words_considered)->capture_default_str();
-  kfold->add_option("--long-voice-sections", options.long_voice_sections)->capture_default_str();
+  add_ranking_options(*kfold, options);
   CLI11_PARSE(app, argc, argv);
   if (*kfold) return run_kfold(db, voices_file, folds, options);
   try {
