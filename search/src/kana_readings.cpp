@@ -190,9 +190,8 @@ void add_kana_readings(const Analyzer& analyzer, const ReadingTable& readings, c
   for (const auto& [reading, wqf] : found) {
     // A kana noun MeCab did read (みぞ) brought its expansions with its word already.
     const bool read_before = vq.terms.readings.count(reading) > 0;
-    const auto keys = expanded.find(reading);
     const bool expands =
-        !read_before && keys != expanded.end() && !add_expansions(analyzer, keys->second, parts, vq).empty();
+        !read_before && !add_expansions(analyzer, expansion_keys_read(analyzer.lexicon(), reading), parts, vq).empty();
     if (!readings.contains(reading)) {
       vq.content_terms += expands ? 1 : 0;
       continue;

@@ -491,12 +491,16 @@ void add_evidence(const Lexicon& lexicon, const std::string& term, VoiceQuery& v
 /// the keys read as it is (みぞ: 溝); none otherwise.
 std::vector<std::string> expansion_keys(const Lexicon& lexicon, const std::string& word, const std::string& reading) {
   if (lexicon.expansions.count(word)) return {word};
-  if (reading.empty()) return {};
-  const auto read = lexicon.expansion_readings.find(reading);
-  return read == lexicon.expansion_readings.end() ? std::vector<std::string>{} : read->second;
+  return expansion_keys_read(lexicon, reading);
 }
 
 }  // namespace
+
+const std::vector<std::string>& expansion_keys_read(const Lexicon& lexicon, std::string_view reading) {
+  static const std::vector<std::string> none;
+  const auto read = lexicon.expansion_readings.find(reading);
+  return read == lexicon.expansion_readings.end() ? none : read->second;
+}
 
 std::vector<std::string> add_expansions(const Analyzer& analyzer, const std::vector<std::string>& keys,
                                         std::vector<Query>& parts, VoiceQuery& vq) {

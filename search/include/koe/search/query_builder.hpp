@@ -8,6 +8,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "koe/indexer/analyzer.hpp"
@@ -88,6 +89,10 @@ VoiceQuery voice_query(const Analyzer& analyzer, const ReadingTable& readings, c
 /// into `terms.readings`.
 Xapian::Query reading_query(const ReadingTable& readings, const std::string& reading, Xapian::termcount wqf,
                             QueryTerms& terms);
+
+/// The expansion keys written in kanji that are read `reading` (ミゾ: 溝; Lexicon::
+/// expansion_readings), none when no key is: what a citizen's word in kana stands for.
+const std::vector<std::string>& expansion_keys_read(const Lexicon& lexicon, std::string_view reading);
 
 /// Adds to `parts` the plan's words for expansion keys (expansions.tsv: 市長 → 理事者, 溝 →
 /// 側溝: Lexicon::expansions, or the keys Lexicon::expansion_readings gives for a word in
